@@ -1,0 +1,8 @@
+"""/api/v1/: every app's API routes in one place."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("terpadu.units.api_urls")),
+    path("", include("terpadu.accounts.api_urls")),
+]
