@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("terpadu.config.api_urls")),
+    path("", include("terpadu.notify.urls")),
     path("", include("terpadu.accounts.urls")),
     path("", include("terpadu.units.urls")),
 ]
