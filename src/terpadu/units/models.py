@@ -33,14 +33,22 @@ class Unit(models.Model):
     code = models.CharField(_("BPS code"), max_length=4, unique=True, validators=[bps_code_validator])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of BPS codes ("0000/7600/7601/") so a subtree is one indexed prefix query.
     path = models.CharField(max_length=64, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
     postcode = models.CharField(
-        _("postcode"), max_length=5, blank=True, validators=[RegexValidator(r"^\d{5}$", _("A postcode has 5 digits."))]
+        _("postcode"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", _("A postcode has 5 digits."))],
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -59,6 +67,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        # The path is derived from the parent; keeping it in step is an invariant, not a workflow.
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -83,7 +96,9 @@ class Unit(models.Model):
             if self.kind == self.Kind.PROVINCE and (not code.endswith("00") or code == "0000"):
                 errors.setdefault("code", []).append(_("A province code ends in 00, e.g. 8200."))
             if self.kind in (self.Kind.REGENCY, self.Kind.CITY) and code.endswith("00"):
-                errors.setdefault("code", []).append(_("A regency or city code does not end in 00, e.g. 7601."))
+                errors.setdefault("code", []).append(
+                    _("A regency or city code does not end in 00, e.g. 7601.")
+                )
             if self.kind == self.Kind.CITY and int(code[2:]) < 71:
                 errors.setdefault("code", []).append(_("A city code ends in 71 or higher, e.g. 8271."))
         expected_parent = {
@@ -98,7 +113,8 @@ class Unit(models.Model):
         if expected_parent is not None:
             if parent is None or parent.kind != expected_parent:
                 errors.setdefault("parent", []).append(
-                    _("This kind of unit belongs under a %(kind)s.") % {"kind": self.Kind(expected_parent).label}
+                    _("This kind of unit belongs under a %(kind)s.")
+                    % {"kind": self.Kind(expected_parent).label}
                 )
             elif expected_parent == self.Kind.PROVINCE and code[:2] != parent.code[:2]:
                 errors.setdefault("code", []).append(
@@ -107,11 +123,6 @@ class Unit(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        # The path is derived from the parent; keeping it in step is an invariant, not a workflow.
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)
 
 
 class ChannelKind(models.TextChoices):
@@ -125,7 +136,9 @@ class ChannelKind(models.TextChoices):
 
 class ComplaintChannelBase(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
-    label = models.CharField(_("label"), max_length=200, help_text=_("The wording as published, e.g. 'Website'."))
+    label = models.CharField(
+        _("label"), max_length=200, help_text=_("The wording as published, e.g. 'Website'.")
+    )
     value = models.CharField(_("value"), max_length=300, help_text=_("Address, number, URL or handle."))
     url = models.URLField(_("link"), blank=True, help_text=_("Leave empty to derive it from the value."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -159,7 +172,11 @@ class ComplaintChannelBase(models.Model):
         return ""
 
 
-SOCIAL_BASES = {"twitter": "https://x.com/", "instagram": "https://www.instagram.com/", "facebook": "https://www.facebook.com/"}
+SOCIAL_BASES = {
+    "twitter": "https://x.com/",
+    "instagram": "https://www.instagram.com/",
+    "facebook": "https://www.facebook.com/",
+}
 
 
 def social_media_url(value: str) -> str:
@@ -199,7 +216,9 @@ class OfficeHours(models.Model):
         ordering = ["unit", "weekday"]
         verbose_name = _("office hours")
         verbose_name_plural = _("office hours")
-        constraints = [models.UniqueConstraint(fields=["unit", "weekday"], name="office_hours_one_per_weekday")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "weekday"], name="office_hours_one_per_weekday")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
@@ -240,7 +259,9 @@ class CalendarOverride(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "date"], name="calendar_override_once_per_unit_day"),
             models.UniqueConstraint(
-                fields=["date"], condition=models.Q(unit__isnull=True), name="calendar_override_once_per_national_day"
+                fields=["date"],
+                condition=models.Q(unit__isnull=True),
+                name="calendar_override_once_per_national_day",
             ),
         ]
 
@@ -297,9 +318,14 @@ class ServiceStandard(models.Model):
     sk_number = models.CharField(_("SK number"), max_length=100, blank=True)
     effective_from = models.DateField(_("effective from"))
     effective_until = models.DateField(_("effective until"), null=True, blank=True, editable=False)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
     completion_time_summary = models.CharField(
-        _("completion time (headline)"), max_length=100, blank=True, help_text=_("As published, e.g. '5 Menit'.")
+        _("completion time (headline)"),
+        max_length=100,
+        blank=True,
+        help_text=_("As published, e.g. '5 Menit'."),
     )
     fee_amount = models.DecimalField(_("fee (Rp)"), max_digits=12, decimal_places=0, default=0)
     fee_wording = models.CharField(_("fee wording"), max_length=200, default="Tidak dipungut biaya")
@@ -313,9 +339,18 @@ class ServiceStandard(models.Model):
     safety_guarantee = models.TextField(_("security and safety guarantee"), blank=True)
     performance_evaluation = models.TextField(_("performance evaluation"), blank=True)
     source_note = models.CharField(_("source"), max_length=200, blank=True)
+    # The seeds head each mode's list in their own words ("Layanan Offline", "Layanan dengan cara
+    # kunjungan langsung"); kept so the public page can say it as published.
+    # Shape: {"requirement": {"walk_in": "...", "online": "..."}, "procedure": {...}, "product": {...}}.
+    mode_headings = models.JSONField(_("mode headings (as published)"), default=dict, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -338,6 +373,23 @@ class ServiceStandard(models.Model):
     def is_free(self) -> bool:
         return self.fee_amount == 0
 
+    def mode_heading(self, component: str, mode: str) -> str:
+        """The seed's own heading for one mode of a list component, or "" when it gives none."""
+        return (self.mode_headings or {}).get(component, {}).get(mode, "")
+
+    def clean(self) -> None:
+        headings = self.mode_headings or {}
+        valid = isinstance(headings, dict) and all(
+            key in Component.values
+            and isinstance(value, dict)
+            and all(m in Mode.values and isinstance(t, str) for m, t in value.items())
+            for key, value in headings.items()
+        )
+        if not valid:
+            raise ValidationError(
+                {"mode_headings": _('Mode headings look like {"procedure": {"walk_in": "Layanan Offline"}}.')}
+            )
+
 
 class Component(models.TextChoices):
     REQUIREMENT = "requirement", _("Requirements")
@@ -351,7 +403,9 @@ class StandardItem(models.Model):
     standard = models.ForeignKey(ServiceStandard, on_delete=models.CASCADE, related_name="items")
     component = models.CharField(_("component"), max_length=16, choices=Component.choices)
     mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.BOTH)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("text"))
 
@@ -375,7 +429,10 @@ class CompletionTime(models.Model):
     class ClockStart(models.TextChoices):
         GUEST_BOOK_ENTRY = "guest_book_entry", _("guest-book entry")
         PREVIOUS_TICKET_FINISHED = "previous_ticket_finished", _("previous queue number finished")
-        REQUEST_CLEAR_AND_COMPLETE = "request_clear_and_complete", _("request clear and requirements complete")
+        REQUEST_CLEAR_AND_COMPLETE = (
+            "request_clear_and_complete",
+            _("request clear and requirements complete"),
+        )
         REGISTRATION = "registration", _("registration")
 
     standard = models.ForeignKey(ServiceStandard, on_delete=models.CASCADE, related_name="completion_times")
@@ -383,6 +440,12 @@ class CompletionTime(models.Model):
     amount = models.PositiveIntegerField(_("amount"), null=True, blank=True)
     unit = models.CharField(_("unit of time"), max_length=16, choices=TimeUnit.choices)
     clock_start = models.CharField(_("clock starts at"), max_length=32, choices=ClockStart.choices)
+    heading = models.CharField(
+        _("heading (as published)"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. 'Layanan dengan cara kunjungan langsung'."),
+    )
     wording = models.TextField(_("published wording"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
