@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "terpadu.units",
     "terpadu.accounts",
     "terpadu.notify",
+    "terpadu.library",
     "terpadu.frontdesk",
 ]
 

@@ -1,0 +1,20 @@
+from .catalogue import PrintCopy, Publication, Series, Subject
+from .digital import DigitalFile, DownloadRecord, SearchDocument, SearchTerm
+from .requests import RetrievalRequest, SoftcopyRequest
+from .usage import ReadingLog, ScannerLog, UsageEvent
+
+__all__ = [
+    "DigitalFile",
+    "DownloadRecord",
+    "PrintCopy",
+    "Publication",
+    "ReadingLog",
+    "RetrievalRequest",
+    "ScannerLog",
+    "SearchDocument",
+    "SearchTerm",
+    "Series",
+    "SoftcopyRequest",
+    "Subject",
+    "UsageEvent",
+]
