@@ -1,8 +1,17 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-# Replaced by the units views (home, directory, unit page, standards).
+from terpadu.units import views
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="home"),
-    path("unit/", TemplateView.as_view(template_name="base.html"), name="unit-directory"),
+    path("", views.home, name="home"),
+    path("unit/", views.unit_directory, name="unit-directory"),
+    path("unit/<str:code>/", views.unit_detail, name="unit-detail"),
+    path("unit/<str:code>/standar/<slug:service>/", views.standard_detail, name="standard-current"),
+    path("unit/<str:code>/standar/<slug:service>/pdf/", views.standard_pdf, name="standard-current-pdf"),
+    path("unit/<str:code>/standar/<slug:service>/<int:pk>/", views.standard_detail, name="standard-version"),
+    path(
+        "unit/<str:code>/standar/<slug:service>/<int:pk>/pdf/",
+        views.standard_pdf,
+        name="standard-version-pdf",
+    ),
 ]
