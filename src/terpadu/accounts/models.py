@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 \-]{7,18}$", _("Enter a phone number of digits, e.g. 0812-3456-7890 or +62 812 3456 7890.")
+    r"^\+?[0-9][0-9 \-]{7,18}$",
+    _("Enter a phone number of digits, e.g. 0812-3456-7890 or +62 812 3456 7890."),
 )
 
 

@@ -1,7 +1,9 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-# Replaced by the accounts views (profile, data export, deletion).
+from terpadu.accounts import views
+
 urlpatterns = [
-    path("akun/", TemplateView.as_view(template_name="base.html"), name="profile"),
+    path("akun/", views.profile, name="profile"),
+    path("akun/data-saya/", views.profile_export, name="profile-export"),
+    path("akun/hapus/", views.profile_delete, name="profile-delete"),
 ]
