@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("terpadu.units.api_urls")),
     path("", include("terpadu.accounts.api_urls")),
+    path("", include("terpadu.frontdesk.api_urls")),
 ]
