@@ -1,0 +1,521 @@
+"""Catalogue search: one box over metadata and the full text of every page.
+
+Both databases index the same text: words reduced by the Snowball Indonesian stemmer in Python
+(`terpadu.lib.stemming`), so "kemiskinan" and "miskin" meet at the stem "miskin" whichever
+database runs. SQLite answers from an FTS5 table (bm25), PostgreSQL from a GIN-indexed tsvector
+(ts_rank); both are created in migration 0002. A query that finds nothing is retried with each
+unknown word replaced by the closest word of the title vocabulary by trigram similarity (pg_trgm
+on PostgreSQL; the same similarity computed in Python over the vocabulary on SQLite), and then
+with OR instead of AND.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from terpadu.lib.stemming import stem_text, stem_words, tokenize, trigram_similarity
+
+from .models import DigitalFile, PrintCopy, Publication, SearchDocument, SearchTerm
+
+# Rows of the full-text index read per query; publications are ranked from these.
+CANDIDATE_ROWS = 1000
+# The metadata row (title, subjects, identifiers) counts more than one page that mentions a word.
+METADATA_WEIGHT = 3.0
+TYPO_THRESHOLD = 0.3  # pg_trgm's default similarity threshold
+MAX_PAGE_HITS = 3
+
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_PHRASE_RE = re.compile(r'"([^"]+)"')
+_IDENTIFIER_RE = re.compile(r"^[0-9][0-9.\-xX/ ]{3,30}$")
+
+
+# --- indexing -------------------------------------------------------------------------------------
+
+
+def metadata_text(publication: Publication) -> str:
+    """The words of the metadata row; the title is repeated so it weighs more in bm25/ts_rank."""
+    subjects = " ".join(s.name for s in publication.subjects.all())
+    series = publication.series.name if publication.series_id else ""
+    identifiers = " ".join(
+        v
+        for v in (
+            publication.catalogue_number,
+            publication.publication_number,
+            publication.issn,
+            publication.isbn,
+        )
+        if v
+    )
+    parts = [
+        publication.title,
+        publication.title,
+        publication.subtitle,
+        subjects,
+        subjects,
+        series,
+        identifiers,
+        publication.unit.name,
+        str(publication.year),
+        publication.abstract,
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def index_publication(publication: Publication) -> None:
+    """(Re)write the metadata row and add the title words to the typo vocabulary."""
+    text = metadata_text(publication)
+    SearchDocument.objects.update_or_create(
+        publication=publication, page=0, defaults={"body": text, "stemmed": stem_text(text)}
+    )
+    vocabulary_add(
+        " ".join(
+            [
+                publication.title,
+                publication.subtitle,
+                publication.series.name if publication.series_id else "",
+            ]
+            + [s.name for s in publication.subjects.all()]
+        )
+    )
+
+
+def index_pages(publication: Publication, texts: list[str]) -> None:
+    """Replace the page rows of `publication` with `texts` (page 1 first)."""
+    SearchDocument.objects.filter(publication=publication, page__gt=0).delete()
+    SearchDocument.objects.bulk_create(
+        [
+            SearchDocument(publication=publication, page=number, body=text, stemmed=stem_text(text))
+            for number, text in enumerate(texts, start=1)
+            if text.strip()
+        ],
+        batch_size=500,
+    )
+
+
+def unindex_pages(publication: Publication) -> None:
+    SearchDocument.objects.filter(publication=publication, page__gt=0).delete()
+
+
+def vocabulary_add(text: str) -> None:
+    words = {w for w in tokenize(text) if len(w) >= 4 and w.isalpha()}
+    if not words:
+        return
+    stems = dict(zip(words, (stem_words(w)[0] for w in words), strict=True))
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=w[:64], stem=s[:64]) for w, s in stems.items()], ignore_conflicts=True
+    )
+
+
+# --- query parsing --------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedQuery:
+    words: list[str]  # the surface words, lower-case, in order (for typo correction)
+    terms: list[str]  # stems outside phrases
+    phrases: list[list[str]]  # stems of each quoted phrase
+
+    @property
+    def stems(self) -> set[str]:
+        return set(self.terms) | {t for p in self.phrases for t in p}
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.phrases
+
+
+def parse_query(query: str) -> ParsedQuery:
+    query = (query or "")[:300]
+    phrases = [stem_words(p) for p in _PHRASE_RE.findall(query)]
+    rest = _PHRASE_RE.sub(" ", query)
+    terms = [t for t in stem_words(rest) if t not in ("or", "and", "not")]
+    return ParsedQuery(
+        words=tokenize(query), terms=list(dict.fromkeys(terms)), phrases=[p for p in phrases if p]
+    )
+
+
+# --- the database query ---------------------------------------------------------------------------
+
+
+def _match_expression(parsed: ParsedQuery, *, any_term: bool) -> str:
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        parts = [f'"{t}"' for t in parsed.terms] + ['"' + " ".join(p) + '"' for p in parsed.phrases]
+        return (" OR " if any_term else " ").join(parts)
+    # websearch_to_tsquery: words are ANDed, "or" between them ORs, quotes make a phrase.
+    parts = list(parsed.terms) + ['"' + " ".join(p) + '"' for p in parsed.phrases]
+    return (" or " if any_term else " ").join(parts)
+
+
+def fulltext_sql(limit: int = CANDIDATE_ROWS) -> str:
+    """The raw full-text query the search issues (one parameter: the match expression)."""
+    # `limit` is an int we format ourselves; the user's words travel only as the parameter.
+    if connection.vendor == "sqlite":
+        return (  # noqa: S608
+            "SELECT d.publication_id, d.page, -bm25(library_search_fts) AS score "
+            "FROM library_search_fts JOIN library_searchdocument d ON d.id = library_search_fts.rowid "
+            f"WHERE library_search_fts MATCH %s ORDER BY bm25(library_search_fts) LIMIT {int(limit)}"
+        )
+    return (  # noqa: S608
+        "SELECT d.publication_id, d.page, ts_rank(d.tsv, q) AS score "
+        "FROM library_searchdocument d, websearch_to_tsquery('simple', %s) q "
+        f"WHERE d.tsv @@ q ORDER BY score DESC LIMIT {int(limit)}"
+    )
+
+
+def fulltext_rows(expression: str, limit: int = CANDIDATE_ROWS) -> list[tuple[int, int, float]]:
+    if not expression:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(fulltext_sql(limit), [expression])
+        return cursor.fetchall()
+
+
+# --- typo correction ------------------------------------------------------------------------------
+
+_vocab_lock = threading.Lock()
+_vocab_cache: dict = {"key": None, "terms": []}
+
+
+def _sqlite_vocabulary() -> list[tuple[str, set[str]]]:
+    from terpadu.lib.stemming import trigrams
+
+    key = SearchTerm.objects.aggregate(n=Count("id"), last=Count("id", filter=Q(id__gt=0)))
+    key = (key["n"], SearchTerm.objects.order_by("-id").values_list("id", flat=True).first())
+    with _vocab_lock:
+        if _vocab_cache["key"] != key:
+            _vocab_cache["terms"] = [
+                (t, trigrams(t)) for t in SearchTerm.objects.values_list("term", flat=True)
+            ]
+            _vocab_cache["key"] = key
+        return _vocab_cache["terms"]
+
+
+def closest_term(word: str) -> str | None:
+    """The vocabulary word most similar to `word` (pg_trgm similarity ≥ 0.3), or None."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM library_searchterm WHERE term %% %s "
+                "ORDER BY similarity(term, %s) DESC, term LIMIT 1",
+                [word, word],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    from terpadu.lib.stemming import trigrams
+
+    grams = trigrams(word)
+    best, best_score = None, TYPO_THRESHOLD
+    for term, term_grams in _sqlite_vocabulary():
+        if abs(len(term) - len(word)) > 4:
+            continue
+        shared = len(grams & term_grams)
+        score = shared / (len(grams) + len(term_grams) - shared) if shared else 0.0
+        if score > best_score or (score == best_score and best is not None and term < best):
+            best, best_score = term, score
+    return best
+
+
+def correct_query(parsed: ParsedQuery) -> str | None:
+    """The query with unknown words replaced by their closest vocabulary word, or None if unchanged."""
+    known = set(SearchTerm.objects.filter(stem__in=parsed.stems).values_list("stem", flat=True))
+    changed = False
+    out = []
+    for word in parsed.words:
+        stem = stem_words(word)[0] if word.isalpha() else word
+        if word.isalpha() and len(word) >= 4 and stem not in known:
+            candidate = closest_term(word)
+            if candidate and candidate != word:
+                out.append(candidate)
+                changed = True
+                continue
+        out.append(word)
+    return " ".join(out) if changed else None
+
+
+# --- snippets -------------------------------------------------------------------------------------
+
+
+def highlight(text: str, stems: set[str], *, width: int = 220) -> SafeString:
+    """A window of `text` around the first matching word, HTML-escaped, matches in <mark>."""
+    text = " ".join((text or "").split())
+    matches = [
+        m for m in _WORD_RE.finditer(text) if stem_words(m.group())[:1] and stem_words(m.group())[0] in stems
+    ]
+    if not text:
+        return mark_safe("")  # noqa: S308 - empty
+    start = 0
+    if matches:
+        start = max(0, matches[0].start() - width // 4)
+        # Begin at a word boundary.
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < matches[0].start() else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    out = ["…" if start else ""]
+    cursor = start
+    for m in matches:
+        if m.start() < start or m.end() > end:
+            continue
+        out.append(escape(text[cursor : m.start()]))
+        out.append(f"<mark>{escape(m.group())}</mark>")
+        cursor = m.end()
+    out.append(escape(text[cursor:end]))
+    out.append("…" if end < len(text) else "")
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped
+
+
+# --- the search -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PageHit:
+    page: int
+    snippet: str
+
+
+@dataclass
+class SearchHit:
+    publication: Publication
+    score: float
+    snippet: str
+    title_html: str
+    page_hits: list[PageHit] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[SearchHit]
+    count: int
+    page: int
+    per_page: int
+    facets: dict
+    corrected_query: str | None = None
+    matched_any: bool = False  # True when only the OR fallback found something
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+@dataclass
+class Filters:
+    year: int | None = None
+    subject: str = ""  # slug
+    unit: str = ""  # BPS code
+    series: str = ""  # slug
+    availability: str = ""  # "print" or "softcopy"
+
+    def apply(self, qs: QuerySet, *, skip: str = "") -> QuerySet:
+        if self.year and skip != "year":
+            qs = qs.filter(year=self.year)
+        if self.subject and skip != "subject":
+            qs = qs.filter(subjects__slug=self.subject)
+        if self.unit and skip != "unit":
+            qs = qs.filter(unit__code=self.unit)
+        if self.series and skip != "series":
+            qs = qs.filter(series__slug=self.series)
+        if self.availability and skip != "availability":
+            qs = qs.filter(_availability_q(self.availability, self.unit))
+        return qs
+
+
+def _availability_q(kind: str, unit_code: str) -> Q:
+    if kind == "softcopy":
+        return Q(digital_file__status=DigitalFile.Status.READY)
+    if kind == "print":
+        copies = PrintCopy.objects.exclude(status=PrintCopy.Status.WITHDRAWN)
+        if unit_code:
+            copies = copies.filter(unit__code=unit_code)
+        return Q(id__in=copies.values("publication_id"))
+    return Q()
+
+
+def _ranked(
+    parsed: ParsedQuery, *, any_term: bool
+) -> tuple[list[int], dict[int, float], dict[int, list[int]]]:
+    rows = fulltext_rows(_match_expression(parsed, any_term=any_term))
+    scores: dict[int, float] = {}
+    pages: dict[int, list[int]] = defaultdict(list)
+    for pub_id, page, score in rows:
+        weighted = float(score) * (METADATA_WEIGHT if page == 0 else 1.0)
+        if weighted > scores.get(pub_id, float("-inf")):
+            scores[pub_id] = weighted
+        if page > 0 and len(pages[pub_id]) < MAX_PAGE_HITS:
+            pages[pub_id].append(page)
+    order = sorted(scores, key=lambda pid: (-scores[pid], pid))
+    return order, scores, pages
+
+
+def _identifier_matches(query: str) -> list[int]:
+    q = query.strip()
+    if not _IDENTIFIER_RE.match(q):
+        return []
+    return list(
+        Publication.objects.filter(
+            Q(catalogue_number=q)
+            | Q(publication_number=q)
+            | Q(issn=q)
+            | Q(isbn=q)
+            | Q(isbn=q.replace("-", ""))
+        ).values_list("id", flat=True)[:50]
+    )
+
+
+def facet_counts(qs: QuerySet, filters: Filters) -> dict:
+    """Counts per facet value, each facet counted with the other facets' filters applied."""
+
+    def base(skip: str) -> QuerySet:
+        return filters.apply(qs, skip=skip)
+
+    years = base("year").values("year").annotate(n=Count("id", distinct=True)).order_by("-year")[:30]
+    subjects = (
+        base("subject")
+        .filter(subjects__isnull=False)
+        .values("subjects__slug", "subjects__name")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", "subjects__name")[:20]
+    )
+    units = (
+        base("unit")
+        .values("unit__code", "unit__name")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n")[:20]
+    )
+    series = (
+        base("series")
+        .filter(series__isnull=False)
+        .values("series__slug", "series__name")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n")[:20]
+    )
+    avail_qs = base("availability")
+    return {
+        "year": [{"value": r["year"], "label": str(r["year"]), "count": r["n"]} for r in years],
+        "subject": [
+            {"value": r["subjects__slug"], "label": r["subjects__name"], "count": r["n"]} for r in subjects
+        ],
+        "unit": [{"value": r["unit__code"], "label": r["unit__name"], "count": r["n"]} for r in units],
+        "series": [{"value": r["series__slug"], "label": r["series__name"], "count": r["n"]} for r in series],
+        "availability": [
+            {
+                "value": "print",
+                "label": "print",
+                "count": avail_qs.filter(_availability_q("print", filters.unit)).count(),
+            },
+            {
+                "value": "softcopy",
+                "label": "softcopy",
+                "count": avail_qs.filter(_availability_q("softcopy", "")).count(),
+            },
+        ],
+    }
+
+
+def publication_search(
+    *,
+    query: str = "",
+    filters: Filters | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    with_facets: bool = True,
+) -> SearchResult:
+    filters = filters or Filters()
+    page = max(1, page)
+    per_page = max(1, min(per_page, 100))
+    base = Publication.objects.filter(is_published=True)
+    parsed = parse_query(query)
+    corrected = None
+    matched_any = False
+
+    if parsed.empty:
+        qs = filters.apply(base).distinct()
+        count = qs.count()
+        pubs = list(
+            qs.select_related("unit", "series", "digital_file").order_by("-year", "title", "id")[
+                (page - 1) * per_page : page * per_page
+            ]
+        )
+        hits = [SearchHit(p, 0.0, escape(p.abstract[:220]), escape(p.full_title)) for p in pubs]
+        facets = facet_counts(base, filters) if with_facets else {}
+        return SearchResult(query, hits, count, page, per_page, facets)
+
+    order, scores, pages = _ranked(parsed, any_term=False)
+    if not order:
+        suggestion = correct_query(parsed)
+        if suggestion:
+            corrected_parsed = parse_query(suggestion)
+            order, scores, pages = _ranked(corrected_parsed, any_term=False)
+            if order:
+                corrected, parsed = suggestion, corrected_parsed
+    if not order and len(parsed.terms) + len(parsed.phrases) > 1:
+        order, scores, pages = _ranked(parsed, any_term=True)
+        matched_any = bool(order)
+    exact = _identifier_matches(query)
+    order = exact + [pid for pid in order if pid not in set(exact)]
+
+    candidates = filters.apply(base.filter(id__in=order)).distinct()
+    allowed = set(candidates.values_list("id", flat=True))
+    ranked = [pid for pid in order if pid in allowed]
+    window = ranked[(page - 1) * per_page : page * per_page]
+    pubs = Publication.objects.select_related("unit", "series", "digital_file").in_bulk(window)
+
+    stems = parsed.stems
+    wanted_pages = [(pid, n) for pid in window for n in pages.get(pid, [])]
+    bodies: dict[tuple[int, int], str] = {}
+    if wanted_pages:
+        cond = Q()
+        for pid, n in wanted_pages:
+            cond |= Q(publication_id=pid, page=n)
+        bodies = {(d.publication_id, d.page): d.body for d in SearchDocument.objects.filter(cond)}
+    hits = []
+    for pid in window:
+        pub = pubs.get(pid)
+        if pub is None:
+            continue
+        meta_text = pub.abstract or pub.subtitle or pub.title
+        page_hits = [
+            PageHit(n, highlight(bodies.get((pid, n), ""), stems, width=180))
+            for n in sorted(pages.get(pid, []))
+        ]
+        hits.append(
+            SearchHit(
+                pub,
+                scores.get(pid, 0.0),
+                highlight(meta_text, stems),
+                highlight(pub.full_title, stems, width=1000),
+                page_hits,
+            )
+        )
+    facets = facet_counts(base.filter(id__in=order), filters) if with_facets else {}
+    return SearchResult(query, hits, len(ranked), page, per_page, facets, corrected, matched_any)
+
+
+__all__ = [
+    "Filters",
+    "SearchResult",
+    "index_pages",
+    "index_publication",
+    "publication_search",
+    "trigram_similarity",
+]
