@@ -404,3 +404,101 @@ def test_unit_page_uses_its_own_office_hours_and_lists_children(client, province
 def test_time_zone_abbreviations(client, unit_b):
     html = page_text(client.get(reverse("unit-detail", args=["8200"])))
     assert ">WIT<" in html
+
+
+# --- the five seed documents, round-trip -----------------------------------------------------
+
+
+def seed_expected_texts(data: dict) -> list[str]:
+    """Every text of a seed standard in page order (requirements … complaint channels)."""
+    from terpadu.units.seed import iter_items
+
+    texts = []
+    for component in ("requirement", "procedure"):
+        for mode in ("walk_in", "online", "both"):
+            section = data.get(component, {}).get(mode)
+            if section:
+                texts += [h for h in [section.get("heading", "")] if h]
+                texts += [text for text, _depth in iter_items(section["items"])]
+    texts += [data["completion_time_summary"]] if data.get("completion_time_summary") else []
+    for time in data.get("completion_times", []):
+        texts += [t for t in (time.get("heading", ""), time["wording"]) if t]
+    texts.append(data["fee_wording"])
+    for mode in ("walk_in", "online", "both"):
+        section = data.get("product", {}).get(mode)
+        if section:
+            texts += [text for text, _depth in iter_items(section["items"])]
+    for _kind, label, value, _url in data["complaint_channels"]:
+        texts += [label, value]
+    return texts
+
+
+@pytest.fixture
+def seeded(db):
+    from terpadu.units import services
+
+    services.seed_load()
+
+
+def _seed_cases():
+    from terpadu.units.seed import STANDARDS
+
+    return [pytest.param(data, id=data["source"]) for data in STANDARDS]
+
+
+@pytest.mark.parametrize("data", _seed_cases())
+def test_seed_standard_round_trips_on_the_page(client, seeded, data):
+    response = client.get(reverse("standard-current", args=[data["unit"], data["service"]]))
+    assert response.status_code == 200
+    html = page_text(response)
+    assert_in_order(html, seed_expected_texts(data))
+    if data["sk_number"]:
+        assert data["sk_number"] in html
+
+
+def _api_texts(nodes):
+    for node in nodes:
+        yield node["text"]
+        yield from _api_texts(node["children"])
+
+
+@pytest.mark.parametrize("data", _seed_cases())
+def test_seed_standard_round_trips_in_the_api(client, seeded, data):
+    from terpadu.units.seed import iter_items
+
+    body = client.get(f"/api/v1/units/{data['unit']}/standards/").json()
+    standard = next(s for s in body["results"] if s["service"] == data["service"])
+    assert standard["sk_number"] == data["sk_number"]
+    for component, key in (("requirement", "requirements"), ("procedure", "procedure")):
+        for mode in ("walk_in", "online", "both"):
+            section = data.get(component, {}).get(mode)
+            expected = [text for text, _depth in iter_items(section["items"])] if section else []
+            assert list(_api_texts(standard[key][mode])) == expected, (component, mode)
+    products = [
+        t
+        for m in ("walk_in", "online", "both")
+        for t, _d in iter_items(data.get("product", {}).get(m, {}).get("items", []))
+    ]
+    assert list(_api_texts(standard["products"])) == products
+    assert standard["completion_time_summary"] == data["completion_time_summary"]
+    assert [
+        {k: t[k] for k in ("mode", "amount", "unit", "clock_start", "heading", "wording")}
+        for t in standard["completion_time"]
+    ] == [
+        {k: t.get(k, "") for k in ("mode", "amount", "unit", "clock_start", "heading", "wording")}
+        for t in data["completion_times"]
+    ]
+    assert standard["fee"] == {"amount": data["fee_amount"], "wording": data["fee_wording"]}
+    assert [(c["kind"], c["label"], c["value"]) for c in standard["complaint_channels"]] == [
+        (kind, label, value) for kind, label, value, _url in data["complaint_channels"]
+    ]
+    assert all(c["href"] for c in standard["complaint_channels"] if c["kind"] != "suggestion_box")
+
+
+def test_seed_units_directory_and_home(client, seeded):
+    html = page_text(client.get(reverse("unit-directory")))
+    for code in ("0000", "8200", "6500", "7400", "7600", "7601"):
+        assert reverse("unit-detail", args=[code]) in html
+    home = page_text(client.get("/"))
+    assert reverse("standard-current", args=["7601", "library"]) in home
+    assert reverse("standard-current", args=["8200", "consultation"]) in home

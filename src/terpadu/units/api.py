@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
-from terpadu.units import views
+from terpadu.units import selectors, views
 from terpadu.units.models import ServiceKind, Unit, UnitComplaintChannel
 from terpadu.units.serializers import ServiceStandardSerializer, UnitDetailSerializer, UnitSerializer
 
@@ -51,27 +51,24 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        queryset = views.unit_public_queryset().order_by("code")
         if self.action == "list":
             params = self.request.query_params
-            if parent := params.get("parent", "").strip():
-                queryset = queryset.filter(parent__code=parent)
-            if kind := params.get("kind", "").strip():
-                queryset = queryset.filter(kind=kind)
-            queryset = views.unit_search(query=params.get("q", "")[:100], queryset=queryset)
-        elif self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("complaint_channels", queryset=UnitComplaintChannel.objects.order_by("order", "id")),
-                "office_hours",
+            return selectors.unit_search(
+                q=params.get("q", "")[:100],
+                parent=params.get("parent", "").strip() or None,
+                kind=params.get("kind", "").strip() or None,
             )
-        return queryset
+        return views.unit_public_queryset().prefetch_related(
+            Prefetch("complaint_channels", queryset=UnitComplaintChannel.objects.order_by("order", "id")),
+            "office_hours",
+        )
 
     def get_serializer_class(self):
         return UnitDetailSerializer if self.action == "retrieve" else UnitSerializer
 
     def get_object(self):
         try:
-            return views.unit_public_queryset().get(code=self.kwargs["code"])
+            return self.get_queryset().get(code=self.kwargs["code"])
         except Unit.DoesNotExist as exc:
             # DRF's own message, translated into the caller's language (Accept-Language).
             raise NotFound from exc
@@ -89,7 +86,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="standards", url_name="standards")
     def standards(self, request, code=None):
         unit = self.get_object()
-        return self._standards_response(views.standard_current_list(unit))
+        return self._standards_response(selectors.standards_current(unit=unit))
 
     @extend_schema(
         summary="Every published and superseded version of a unit's service standards",
@@ -105,4 +102,4 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     def standards_history(self, request, code=None):
         unit = self.get_object()
         service = request.query_params.get("service") or None
-        return self._standards_response(views.standard_history_list(unit, service))
+        return self._standards_response(views.standard_public_versions(unit, service))

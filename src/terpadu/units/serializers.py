@@ -7,7 +7,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from terpadu.units import views
-from terpadu.units.models import Mode, ServiceStandard, Unit
+from terpadu.units.models import Component, Mode, ServiceStandard, Unit
+
+
+def _strip_ids(value):
+    """Item trees as the API shows them: text, mode, children (no database ids or sort keys)."""
+    if isinstance(value, dict) and "text" in value:
+        return {"text": value["text"], "mode": value["mode"], "children": _strip_ids(value["children"])}
+    if isinstance(value, dict):
+        return {key: _strip_ids(nodes) for key, nodes in value.items()}
+    return [_strip_ids(node) for node in value]
 
 
 class ComplaintChannelSerializer(serializers.Serializer):
@@ -163,28 +172,21 @@ class ServiceStandardSerializer(serializers.ModelSerializer):
             "pdf_url",
         ]
 
-    def _trees(self, standard: ServiceStandard) -> dict:
-        cache = self.context.setdefault("_trees", {})
-        if standard.pk not in cache:
-            cache[standard.pk] = views.standard_item_trees(standard)
-        return cache[standard.pk]
-
     def _by_mode(self, standard: ServiceStandard, component: str) -> dict:
-        tree = self._trees(standard)[component]
-        return {mode: [node.as_dict() for node in tree.get(mode, [])] for mode in views.MODE_ORDER}
+        return _strip_ids(views.standard_items_by_mode(standard, component))
 
     @extend_schema_field(ItemsByModeSerializer)
     def get_requirements(self, standard: ServiceStandard) -> dict:
-        return self._by_mode(standard, "requirement")
+        return self._by_mode(standard, Component.REQUIREMENT)
 
     @extend_schema_field(ItemsByModeSerializer)
     def get_procedure(self, standard: ServiceStandard) -> dict:
-        return self._by_mode(standard, "procedure")
+        return self._by_mode(standard, Component.PROCEDURE)
 
     @extend_schema_field(ItemNodeSerializer(many=True))
     def get_products(self, standard: ServiceStandard) -> list[dict]:
-        tree = self._trees(standard)["product"]
-        return [node.as_dict() for mode in views.MODE_ORDER for node in tree.get(mode, [])]
+        by_mode = self._by_mode(standard, Component.PRODUCT)
+        return [node for mode in views.MODE_ORDER for node in by_mode[mode]]
 
     @extend_schema_field(FeeSerializer)
     def get_fee(self, standard: ServiceStandard) -> dict:

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from terpadu.units import selectors
 from terpadu.units.models import (
+    CompletionTime,
     Component,
     Mode,
     OfficeHours,
     ServiceKind,
     ServiceStandard,
+    StandardComplaintChannel,
     StandardItem,
     Unit,
 )
@@ -41,93 +43,37 @@ MODE_ORDER = (Mode.WALK_IN, Mode.ONLINE, Mode.BOTH)
 
 
 # ---------------------------------------------------------------------------------------------
-# Queries (to move into selectors.py)
+# Reads not (yet) in selectors.py
 
 
 def unit_public_queryset() -> QuerySet[Unit]:
     return Unit.objects.filter(is_active=True).select_related("parent")
 
 
-def unit_search(*, query: str = "", queryset: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
-    """Units whose name contains `query`, or whose BPS code starts with it."""
-    queryset = unit_public_queryset() if queryset is None else queryset
-    query = query.strip()
-    if not query:
-        return queryset
-    condition = Q(name__icontains=query)
-    if query.isdigit():
-        condition |= Q(code__startswith=query)
-    else:
-        # "Majene" also finds "BPS Kabupaten Majene"; every word must match somewhere.
-        words = query.split()
-        if len(words) > 1:
-            word_condition = Q()
-            for word in words:
-                word_condition &= Q(name__icontains=word)
-            condition |= word_condition
-    return queryset.filter(condition)
-
-
 def unit_get_public(code: str) -> Unit:
     return get_object_or_404(unit_public_queryset(), code=code)
 
 
-def _standard_prefetches() -> list:
-    return [
-        Prefetch("items", queryset=StandardItem.objects.order_by("order", "id")),
-        "completion_times",
-        "complaint_channels",
-    ]
-
-
-def standard_current_list(unit: Unit) -> QuerySet[ServiceStandard]:
-    """The unit's published standards, one per service."""
-    return (
-        ServiceStandard.objects.filter(unit=unit, status=ServiceStandard.Status.PUBLISHED)
-        .select_related("unit")
-        .prefetch_related(*_standard_prefetches())
-        .order_by("service")
-    )
-
-
-def standard_history_list(unit: Unit, service: str | None = None) -> QuerySet[ServiceStandard]:
-    """Every version the public may read (published and superseded), newest first."""
+def standard_public_versions(unit: Unit, service: str | None = None) -> QuerySet[ServiceStandard]:
+    """Every version the public may read (published and superseded) of all or one service, newest
+    first, prefetched for rendering; `selectors.standard_history` covers one service, unprefetched."""
     queryset = ServiceStandard.objects.filter(unit=unit, status__in=PUBLIC_STATUSES)
     if service:
         queryset = queryset.filter(service=service)
     return (
         queryset.select_related("unit")
-        .prefetch_related(*_standard_prefetches())
+        .prefetch_related(
+            Prefetch("items", queryset=StandardItem.objects.order_by("component", "order", "id")),
+            Prefetch("completion_times", queryset=CompletionTime.objects.order_by("order", "id")),
+            Prefetch("complaint_channels", queryset=StandardComplaintChannel.objects.order_by("order", "id")),
+        )
         .order_by("service", "-effective_from", "-id")
     )
 
 
-@dataclass
-class ItemNode:
-    text: str
-    mode: str
-    children: list[ItemNode] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "mode": self.mode,
-            "children": [child.as_dict() for child in self.children],
-        }
-
-
-def standard_item_trees(standard: ServiceStandard) -> dict[str, dict[str, list[ItemNode]]]:
-    """{component: {mode: [root nodes]}} in stored order; children keep their parent's place."""
-    items = sorted(standard.items.all(), key=lambda item: (item.order, item.id))
-    nodes = {item.id: ItemNode(text=item.text, mode=item.mode) for item in items}
-    trees: dict[str, dict[str, list[ItemNode]]] = {c: {m: [] for m in MODE_ORDER} for c in Component.values}
-    for item in items:
-        node = nodes[item.id]
-        if item.parent_id and item.parent_id in nodes:
-            nodes[item.parent_id].children.append(node)
-        else:
-            trees[item.component].setdefault(item.mode, []).append(node)
-    return trees
+def standard_items_by_mode(standard: ServiceStandard, component: str) -> dict[str, list]:
+    """{walk_in: [tree], online: [tree], both: [tree]} for one list component."""
+    return {str(mode): selectors.standard_item_tree(standard, component, mode) for mode in MODE_ORDER}
 
 
 def office_hours_rows(unit: Unit) -> tuple[list[dict], bool]:
@@ -209,23 +155,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unit_tree(units: list[Unit]) -> list[dict]:
-    by_parent: dict[int | None, list[Unit]] = defaultdict(list)
-    ids = {unit.id for unit in units}
-    for unit in units:
-        by_parent[unit.parent_id if unit.parent_id in ids else None].append(unit)
-
-    def build(parent_id: int | None) -> list[dict]:
-        return [{"unit": unit, "children": build(unit.id)} for unit in by_parent.get(parent_id, [])]
-
-    return build(None)
-
-
 @require_GET
 def unit_directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     service = request.GET.get("service", "")
-    units = unit_public_queryset().order_by("code")
+    units = selectors.unit_search(q=query)
     service_label = ""
     if service in ServiceKind.values:
         units = units.filter(
@@ -235,14 +169,14 @@ def unit_directory(request: HttpRequest) -> HttpResponse:
     else:
         service = ""
     filtered = bool(query or service)
-    results = list(unit_search(query=query, queryset=units)) if filtered else []
+    results = list(units) if filtered else []
     context = {
         "query": query,
         "service": service,
         "service_label": service_label,
         "filtered": filtered,
         "results": results,
-        "tree": [] if filtered else _unit_tree(list(units)),
+        "tree": [] if filtered else selectors.unit_tree(units=units),
     }
     template = "units/includes/directory_results.html" if request.htmx else "units/directory.html"
     return render(request, template, context)
@@ -252,7 +186,7 @@ def unit_directory(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get_public(code)
     rows, hours_default = office_hours_rows(unit)
-    standards = list(standard_current_list(unit))
+    standards = selectors.standards_current(unit=unit)
     return render(
         request,
         "units/unit_detail.html",
@@ -267,30 +201,27 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _mode_groups(standard: ServiceStandard, component: str, tree: dict[str, list[ItemNode]]) -> list[tuple]:
+def _mode_groups(standard: ServiceStandard, component: str) -> list[tuple]:
     """(mode, heading as published, show a heading, roots) for each mode that has items.
 
     A lone walk-in-and-online list needs no heading unless the document gives one.
     """
-    groups = [(mode, tree[mode]) for mode in MODE_ORDER if tree.get(mode)]
-    only_both = len(groups) == 1 and groups[0][0] == Mode.BOTH
-    result = []
-    for mode, nodes in groups:
-        heading = standard.mode_heading(component, mode)
-        result.append((mode, heading, bool(heading) or not only_both, nodes))
-    return result
+    sections = selectors.standard_sections(standard, component)
+    only_both = len(sections) == 1 and sections[0]["mode"] == Mode.BOTH
+    return [
+        (sec["mode"], sec["heading"], bool(sec["heading"]) or not only_both, sec["items"]) for sec in sections
+    ]
 
 
 def _standard_context(code: str, service: str, pk: int | None) -> dict:
     unit = unit_get_public(code)
     service = _service_or_404(service)
-    history = list(standard_history_list(unit, service))
+    history = list(standard_public_versions(unit, service))
     current = next((s for s in history if s.status == ServiceStandard.Status.PUBLISHED), None)
     standard = current if pk is None else next((s for s in history if s.pk == pk), None)
     if standard is None:
         raise Http404
     is_current = standard.status == ServiceStandard.Status.PUBLISHED
-    trees = standard_item_trees(standard)
     return {
         "unit": unit,
         "standard": standard,
@@ -298,9 +229,9 @@ def _standard_context(code: str, service: str, pk: int | None) -> dict:
         "current": current,
         "current_urls": standard_urls(current, current=True) if current else None,
         "urls": standard_urls(standard, current=pk is None),
-        "requirements": _mode_groups(standard, Component.REQUIREMENT, trees[Component.REQUIREMENT]),
-        "procedure": _mode_groups(standard, Component.PROCEDURE, trees[Component.PROCEDURE]),
-        "products": _mode_groups(standard, Component.PRODUCT, trees[Component.PRODUCT]),
+        "requirements": _mode_groups(standard, Component.REQUIREMENT),
+        "procedure": _mode_groups(standard, Component.PROCEDURE),
+        "products": _mode_groups(standard, Component.PRODUCT),
         "completion_times": list(standard.completion_times.all()),
         "channels": list(standard.complaint_channels.all()),
         "history": [
