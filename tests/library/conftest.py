@@ -69,4 +69,66 @@ def display_copy(publication_a, unit_a) -> PrintCopy:
     )
 
 
-__all__ = ["DigitalFile"]
+def sample_pages():
+    from tests.lib.pdf_factory import A4_LANDSCAPE
+
+    return [
+        {
+            "text": ["Bab 1 Pendahuluan", "Angka kemiskinan Kabupaten Majene menurun."],
+            "bookmark": "Bab 1",
+            "link": "https://majenekab.bps.go.id",
+        },
+        {"text": "Tabel 2.1 Penduduk miskin menurut kecamatan", "size": A4_LANDSCAPE, "table": (10, 4)},
+        {"text": "Halaman diputar sembilan puluh", "rotate": 90},
+        {"text": "Halaman diputar seratus delapan puluh", "rotate": 180},
+        {"text": "Halaman diputar dua ratus tujuh puluh", "rotate": 270},
+        {"text": "Halaman dengan cropbox", "cropbox": (36, 36, 500, 780)},
+    ]
+
+
+@pytest.fixture
+def sample_pdf() -> bytes:
+    from tests.lib.pdf_factory import make_pdf
+
+    return make_pdf(sample_pages(), title="Profil Kemiskinan")
+
+
+@pytest.fixture
+def uploaded(publication_a, librarian_a, sample_pdf):
+    """publication_a with a processed softcopy (Celery runs eagerly: processing is done on commit)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from terpadu.library import services
+
+    with _captured_on_commit():
+        digital = services.digital_file_upload(
+            actor=librarian_a,
+            publication=publication_a,
+            upload=SimpleUploadedFile("profil.pdf", sample_pdf, content_type="application/pdf"),
+        )
+    digital.refresh_from_db()
+    assert digital.status == DigitalFile.Status.READY, digital.error
+    return digital
+
+
+class _captured_on_commit:  # noqa: N801 - used as a context manager like pytest's fixture
+    """Run on_commit callbacks at the end of the block (tests run inside one transaction)."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        self._start = len(connection.run_on_commit)
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        if exc[0] is None:
+            callbacks = connection.run_on_commit[self._start :]
+            del connection.run_on_commit[self._start :]
+            for _sids, func, _robust in callbacks:
+                func()
+        return False
+
+
+captured_on_commit = _captured_on_commit

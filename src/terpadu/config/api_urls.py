@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("terpadu.units.api_urls")),
     path("", include("terpadu.accounts.api_urls")),
+    path("", include("terpadu.library.api_urls")),
     path("", include("terpadu.frontdesk.api_urls")),
 ]

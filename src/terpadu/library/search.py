@@ -155,19 +155,18 @@ def _match_expression(parsed: ParsedQuery, *, any_term: bool) -> str:
     return (" or " if any_term else " ").join(parts)
 
 
-def fulltext_sql(limit: int = CANDIDATE_ROWS) -> str:
-    """The raw full-text query the search issues (one parameter: the match expression)."""
-    # `limit` is an int we format ourselves; the user's words travel only as the parameter.
+def fulltext_sql() -> str:
+    """The raw full-text query the search issues (parameters: the match expression, the limit)."""
     if connection.vendor == "sqlite":
-        return (  # noqa: S608
+        return (
             "SELECT d.publication_id, d.page, -bm25(library_search_fts) AS score "
             "FROM library_search_fts JOIN library_searchdocument d ON d.id = library_search_fts.rowid "
-            f"WHERE library_search_fts MATCH %s ORDER BY bm25(library_search_fts) LIMIT {int(limit)}"
+            "WHERE library_search_fts MATCH %s ORDER BY bm25(library_search_fts) LIMIT %s"
         )
-    return (  # noqa: S608
+    return (
         "SELECT d.publication_id, d.page, ts_rank(d.tsv, q) AS score "
         "FROM library_searchdocument d, websearch_to_tsquery('simple', %s) q "
-        f"WHERE d.tsv @@ q ORDER BY score DESC LIMIT {int(limit)}"
+        "WHERE d.tsv @@ q ORDER BY score DESC LIMIT %s"
     )
 
 
@@ -175,7 +174,7 @@ def fulltext_rows(expression: str, limit: int = CANDIDATE_ROWS) -> list[tuple[in
     if not expression:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(fulltext_sql(limit), [expression])
+        cursor.execute(fulltext_sql(), [expression, int(limit)])
         return cursor.fetchall()
 
 
