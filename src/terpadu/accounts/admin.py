@@ -49,6 +49,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
 
+    def get_inlines(self, request, obj):
+        # A new user has no consents yet; the add page stays a plain form.
+        return self.inlines if obj is not None else []
+
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
