@@ -77,11 +77,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "channels",
+    # Our account templates override allauth's, so the app comes first.
+    "terpadu.accounts",
     "allauth",
     "allauth.account",
     "terpadu.core",
     "terpadu.units",
-    "terpadu.accounts",
     "terpadu.notify",
     "terpadu.library",
     "terpadu.frontdesk",
