@@ -135,9 +135,11 @@ def _lock_unit(unit_id: int) -> Unit:
 
 
 def _current_published(*, unit_id: int, service: str) -> ServiceStandard | None:
+    # of=("self",): lock only the standard; the default ordering would join (and lock) the unit.
     return (
-        ServiceStandard.objects.select_for_update()
+        ServiceStandard.objects.select_for_update(of=("self",))
         .filter(unit_id=unit_id, service=service, status=ServiceStandard.Status.PUBLISHED)
+        .order_by("-effective_from", "-pk")
         .first()
     )
 
@@ -187,7 +189,7 @@ def standard_publish(*, standard: ServiceStandard, actor) -> ServiceStandard:
     clear ValidationError. Nothing changes when validation fails.
     """
     _lock_unit(standard.unit_id)
-    fresh = ServiceStandard.objects.select_for_update().select_related("unit").get(pk=standard.pk)
+    fresh = ServiceStandard.objects.select_for_update(of=("self",)).select_related("unit").get(pk=standard.pk)
     current = _current_published(unit_id=fresh.unit_id, service=fresh.service)
     check_standard_publish(standard=fresh, current=current)
     _supersede_and_publish(standard=fresh, current=current, actor=actor)
