@@ -3,7 +3,9 @@
 from django.urls import path
 
 from terpadu.core.consumers import PingConsumer
+from terpadu.frontdesk.routing import websocket_urlpatterns as frontdesk_websocket_urlpatterns
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    *frontdesk_websocket_urlpatterns,
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("terpadu.config.api_urls")),
     path("", include("terpadu.notify.urls")),
     path("", include("terpadu.accounts.urls")),
+    path("", include("terpadu.frontdesk.urls")),
     path("", include("terpadu.library.urls")),
     path("", include("terpadu.units.urls")),
 ]
