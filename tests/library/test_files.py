@@ -136,8 +136,6 @@ def test_read_online_page_images_carry_the_watermark(uploaded, publication_a, pu
     assert client.get(reverse("library:reader-page", args=[publication_a.pk, 99])).status_code == 404
 
 
-
-
 def _broken_xref():
     data = make_pdf([{"text": "x"}])
     return re.sub(rb"startxref\s+\d+", b"startxref\n123", data)

@@ -257,7 +257,10 @@ def desk(request, code: str):
 @login_required
 @require_GET
 def retrieval_list(request, code: str):
-    unit = _unit(request, code)
+    return _render_retrievals(request, _unit(request, code))
+
+
+def _render_retrievals(request, unit):
     return render(
         request,
         "library/staff/retrievals.html",
@@ -274,7 +277,7 @@ def retrieval_advance(request, code: str, pk: int, status: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     if request.htmx:
-        return retrieval_list(request, code)
+        return _render_retrievals(request, unit)
     return redirect("library:desk", code=unit.code)
 
 
