@@ -405,7 +405,7 @@ def ticket_call_next(*, counter: Counter, actor=None, now: dt.datetime | None = 
 
 def _locked(ticket: Ticket) -> Ticket:
     return (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("service", "unit", "counter", "visit")
         .get(pk=ticket.pk)
     )
