@@ -17,6 +17,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Real hashing costs ~1 s per persona; what the tests check does not depend on its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def national(db) -> Unit:
     return Unit.objects.create(code="0000", kind=Unit.Kind.NATIONAL, name="BPS RI", time_zone="Asia/Jakarta")

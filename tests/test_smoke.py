@@ -15,3 +15,20 @@ def test_healthz_reports_each_check(client):
     body = response.json()
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "cache", "channel_layer"}
+
+
+@pytest.mark.django_db
+def test_language_switch_is_remembered_over_the_browser_language(client):
+    assert 'lang="id"' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    assert 'lang="id"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+@pytest.mark.django_db
+def test_api_errors_follow_accept_language(client):
+    english = client.get("/api/v1/units/9999/", HTTP_ACCEPT_LANGUAGE="en")
+    indonesian = client.get("/api/v1/units/9999/", HTTP_ACCEPT_LANGUAGE="id")
+    assert english.status_code == indonesian.status_code == 404
+    assert english.json()["detail"] != indonesian.json()["detail"]
