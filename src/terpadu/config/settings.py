@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "terpadu.notify",
     "terpadu.library",
     "terpadu.frontdesk",
+    "terpadu.consultation",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +166,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "consultation-close-idle": {"task": "consultation.close_idle", "schedule": 3600.0},
+    "consultation-warn-due": {"task": "consultation.warn_due", "schedule": 900.0},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,156 @@
+"""Reads: the knowledge-base search and consultations scoped to who is asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from terpadu.core.access import scope, staff_units
+from terpadu.lib.stemming import stem_words, tokenize, trigram_similarity
+from terpadu.units.models import StaffRole, Unit
+
+from .models import Consultation, KnowledgeArticle, Message
+
+CONSULTANT_ROLES = [StaffRole.Role.CONSULTANT]
+TYPO_THRESHOLD = 0.3  # pg_trgm's default, as in the library search
+
+# Words that say nothing about the subject; left out so "berapa jumlah penduduk" is about penduduk.
+_STOPWORDS_TEXT = (
+    "yang dan di ke dari untuk dengan apa ini itu atau pada adalah bagaimana berapa saya kami ada "
+    "tidak bisa mau ingin mohon tolong apakah dimana mana kapan siapa the of and to in for is what how "
+    "a an on"
+)
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+# --- knowledge base ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleHit:
+    article: KnowledgeArticle
+    score: float
+    matched: int
+
+
+def _query_stems(query: str) -> list[str]:
+    words = [w for w in tokenize((query or "")[:300]) if w not in STOPWORDS and len(w) >= 2]
+    return list(dict.fromkeys(stem for word in words for stem in stem_words(word)))
+
+
+def articles_visible(*, unit: Unit | None = None) -> QuerySet[KnowledgeArticle]:
+    """Published articles: nation-wide ones plus, for a unit, its own and its parents'."""
+    qs = KnowledgeArticle.objects.filter(published=True).select_related("unit")
+    if unit is not None:
+        ancestors = [code for code in unit.path.split("/") if code]
+        qs = qs.filter(Q(unit__isnull=True) | Q(unit__code__in=ancestors))
+    return qs
+
+
+def _ranked(qs: QuerySet[KnowledgeArticle], stems: list[str]) -> list[ArticleHit]:
+    if not stems:
+        return []
+    condition = Q()
+    for stem in stems:
+        condition |= Q(search_stemmed__contains=f" {stem} ")
+    hits = []
+    for article in qs.filter(condition)[:500]:
+        words = article.search_stemmed.split()
+        matched = [s for s in stems if s in words]
+        # Coverage of the query first, then how often the words occur (the question counts twice).
+        score = len(matched) + sum(words.count(s) for s in matched) / (10 + len(words))
+        hits.append(ArticleHit(article, score, len(matched)))
+    hits.sort(key=lambda h: (-h.score, h.article.question, h.article.pk))
+    return hits
+
+
+def _corrected_stems(qs: QuerySet[KnowledgeArticle], query: str) -> list[str]:
+    vocabulary: set[str] = set()
+    for question, subjects in qs.values_list("question", "subjects"):
+        vocabulary.update(
+            w for w in tokenize(" ".join([question, *(subjects or [])])) if len(w) >= 4 and w.isalpha()
+        )
+    corrected = []
+    for word in tokenize(query[:300]):
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        best = word
+        if len(word) >= 4 and word.isalpha() and word not in vocabulary:
+            scored = [(trigram_similarity(word, v), v) for v in vocabulary]
+            scored = [s for s in scored if s[0] >= TYPO_THRESHOLD]
+            if scored:
+                best = max(scored, key=lambda s: (s[0], [-ord(c) for c in s[1]]))[1]
+        corrected.extend(stem_words(best))
+    return list(dict.fromkeys(corrected))
+
+
+def knowledge_search(*, query: str, unit: Unit | None = None, limit: int = 10) -> list[ArticleHit]:
+    """Published articles matching `query`, Snowball-stemmed as the library indexes publications
+    ("kemiskinan" finds "miskin"); when nothing matches, misspelt words are replaced by the closest
+    article word by trigram similarity and the search is repeated."""
+    qs = articles_visible(unit=unit)
+    stems = _query_stems(query)
+    hits = _ranked(qs, stems)
+    if not hits and stems:
+        corrected = _corrected_stems(qs, query)
+        if corrected != stems:
+            hits = _ranked(qs, corrected)
+    return hits[: max(1, min(limit, 50))]
+
+
+def publication_suggestions(*, query: str, limit: int = 3) -> list:
+    """Publications matching what the user types, from the library's own search."""
+    if not _query_stems(query):
+        return []
+    try:
+        from terpadu.library.search import publication_search
+
+        return publication_search(query=query, per_page=limit, with_facets=False).hits
+    except Exception:  # noqa: BLE001 - suggestions are a courtesy; the form works without them
+        return []
+
+
+# --- consultations ----------------------------------------------------------------------------------
+
+
+def _base() -> QuerySet[Consultation]:
+    return Consultation.objects.select_related("unit", "user", "assigned_to")
+
+
+def consultations_of_user(*, user) -> QuerySet[Consultation]:
+    return _base().filter(user=user) if user.is_authenticated else _base().none()
+
+
+def consultation_inbox(
+    *, user, status: str = "", unit: Unit | None = None, mine: bool = False
+) -> QuerySet[Consultation]:
+    qs = scope(_base(), user, roles=CONSULTANT_ROLES)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(assigned_to=user)
+    return qs.order_by("due_at", "-created_at")
+
+
+def consultation_for(*, user, pk: int) -> tuple[Consultation, bool]:
+    """The consultation and whether `user` sees it as staff; 404 for anyone else's."""
+    if not user.is_authenticated:
+        raise Http404
+    consultation = _base().filter(pk=pk).first()
+    if consultation is None:
+        raise Http404
+    if staff_units(user, CONSULTANT_ROLES).filter(pk=consultation.unit_id).exists():
+        return consultation, True
+    if consultation.user_id == user.pk:
+        return consultation, False
+    raise Http404
+
+
+def consultation_messages(*, consultation: Consultation, staff: bool, after_id: int = 0) -> QuerySet[Message]:
+    """Messages in order; internal notes only for staff; `after_id` for catching up after a reconnect."""
+    qs = consultation.messages.select_related("author").filter(id__gt=after_id).order_by("id")
+    return qs if staff else qs.filter(internal=False)

@@ -1,0 +1,631 @@
+"""Writes for the knowledge base and consultations. Views, API, consumers, tasks and commands call these.
+
+Every state change of a consultation is a `ConsultationEvent`; the clock fields on the row are
+recomputed from those events by `clocks.response_clock` and stored for queries. Side effects
+(broadcasts, mail) run after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from terpadu.core import events as core_events
+from terpadu.core.access import is_staff_of
+from terpadu.lib.stemming import stem_text
+from terpadu.lib.workdays import CalendarRangeError, WorkingCalendar
+from terpadu.units.calendar import unit_calendar
+from terpadu.units.models import CompletionTime, Mode, ServiceKind, StaffRole, Unit
+from terpadu.units.selectors import completion_time_for
+
+from . import clocks
+from .models import (
+    Consultation,
+    ConsultationEvent,
+    ConsultationSequence,
+    Deflection,
+    KnowledgeArticle,
+    Message,
+)
+from .sanitise import clean_article_html, clean_message_html, has_active_content, visible_text
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+IDLE_CLOSE_AFTER = dt.timedelta(days=7)
+MAX_TOPIC = 200
+MAX_DESCRIPTION = 10_000
+MAX_MESSAGE = 10_000
+CONSULTANT_ROLES = [StaffRole.Role.CONSULTANT]
+
+Kind = ConsultationEvent.Kind
+Status = Consultation.Status
+
+
+# --- knowledge base ---------------------------------------------------------------------------------
+
+
+def article_search_text(article: KnowledgeArticle) -> str:
+    """Question twice (it weighs more), subjects, then the answer's visible words; stemmed."""
+    subjects = " ".join(article.subjects or [])
+    text = "\n".join([article.question, article.question, subjects, visible_text(article.answer_html)])
+    return f" {stem_text(text)} "
+
+
+def _check_article_scope(*, actor, unit: Unit | None) -> None:
+    if unit is None:
+        national = Unit.objects.filter(kind=Unit.Kind.NATIONAL).first()
+        if not (
+            getattr(actor, "is_superuser", False)
+            or (national and is_staff_of(actor, national, CONSULTANT_ROLES))
+        ):
+            raise ValidationError({"unit": _("Only the national office publishes nation-wide articles.")})
+    elif not is_staff_of(actor, unit, CONSULTANT_ROLES):
+        raise ValidationError({"unit": _("You may only publish articles for your own unit.")})
+
+
+@transaction.atomic
+def article_save(
+    *,
+    actor,
+    unit: Unit | None,
+    question: str,
+    answer_html: str,
+    subjects: list[str] | None = None,
+    published: bool = False,
+    article: KnowledgeArticle | None = None,
+) -> KnowledgeArticle:
+    """Create or update an article; the answer is sanitised and the search text rebuilt."""
+    _check_article_scope(actor=actor, unit=unit)
+    question = (question or "").strip()
+    answer = clean_article_html(answer_html)
+    errors = {}
+    if not question:
+        errors["question"] = _("Write the question the article answers.")
+    elif len(question) > 300:
+        errors["question"] = _("The question is too long (at most 300 characters).")
+    if not visible_text(answer):
+        errors["answer_html"] = _("Write the answer.")
+    if errors:
+        raise ValidationError(errors)
+    article = article or KnowledgeArticle(created_by=actor if getattr(actor, "pk", None) else None)
+    article.unit = unit
+    article.question = question
+    article.answer_html = answer
+    article.subjects = [s.strip() for s in (subjects or []) if s and s.strip()][:20]
+    article.published = published
+    article.search_stemmed = article_search_text(article)
+    article.save()
+    return article
+
+
+def deflection_record(
+    *, article: KnowledgeArticle, user=None, unit: Unit | None = None, query: str = ""
+) -> Deflection:
+    """'This answered it': counted for the deflection rate, no consultation opened."""
+    if not article.published:
+        raise ValidationError(_("This article is not published."))
+    return Deflection.objects.create(
+        article=article,
+        unit=unit,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        query=(query or "")[:300],
+    )
+
+
+# --- numbering --------------------------------------------------------------------------------------
+
+
+def _next_sequence(unit: Unit, year: int) -> int:
+    # The sequence row is locked for the rest of the transaction, so two openings in the same
+    # unit and year take turns; the first opening of a year creates the row (a racing twin retries).
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                row, _created = ConsultationSequence.objects.get_or_create(unit=unit, year=year)
+            break
+        except IntegrityError:
+            continue
+    row = ConsultationSequence.objects.select_for_update().get(unit=unit, year=year)
+    ConsultationSequence.objects.filter(pk=row.pk).update(last=F("last") + 1)
+    row.refresh_from_db(fields=["last"])
+    return row.last
+
+
+def consultation_number(unit: Unit, year: int, sequence: int) -> str:
+    return f"K{unit.code}-{year}-{sequence:05d}"
+
+
+# --- opening ----------------------------------------------------------------------------------------
+
+
+def check_consultation_open(*, unit: Unit | None, topic: str, description: str) -> tuple[str, str]:
+    errors = {}
+    topic = (topic or "").strip()
+    description = (description or "").strip()
+    if unit is None or not unit.is_active:
+        errors["unit"] = _("Choose the BPS unit you want to consult.")
+    if not topic:
+        errors["topic"] = _("Write the topic of your question.")
+    elif len(topic) > MAX_TOPIC:
+        errors["topic"] = _("The topic is too long (at most 200 characters).")
+    if not visible_text(description):
+        errors["description"] = _("Describe what you need.")
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = _("The description is too long (at most 10,000 characters).")
+    elif has_active_content(description):
+        errors["description"] = _("Scripts and active content are not allowed; write plain text.")
+    if errors:
+        raise ValidationError(errors)
+    return topic, description
+
+
+@transaction.atomic
+def consultation_open(
+    *,
+    user,
+    unit: Unit,
+    topic: str,
+    description: str,
+    channel: str = Consultation.Channel.WEB,
+    visit=None,
+    ticket=None,
+    now: dt.datetime | None = None,
+) -> Consultation:
+    """Open a consultation; the description becomes the user's first message."""
+    topic, description = check_consultation_open(unit=unit, topic=topic, description=description)
+    now = now or timezone.now()
+    year = unit.local(now).year
+    sequence = _next_sequence(unit, year)
+    consultation = Consultation.objects.create(
+        unit=unit,
+        year=year,
+        sequence=sequence,
+        number=consultation_number(unit, year, sequence),
+        user=user,
+        topic=topic,
+        description=clean_message_html(description),
+        channel=channel,
+        visit=visit,
+        ticket=ticket,
+        created_at=now,
+    )
+    _event(consultation, Kind.OPENED, now, user, channel=channel)
+    Message.objects.create(
+        consultation=consultation,
+        author_kind=Message.Author.USER,
+        author=user,
+        body=consultation.description,
+        created_at=now,
+    )
+    core_events.broadcast(
+        inbox_group(unit.code), {"type": "inbox.event", "event": {"kind": "opened", "id": consultation.pk}}
+    )
+    return consultation
+
+
+# --- messages ---------------------------------------------------------------------------------------
+
+
+def chat_group(consultation_id: int) -> str:
+    return f"consultation.{consultation_id}"
+
+
+def staff_chat_group(consultation_id: int) -> str:
+    return f"consultation.{consultation_id}.staff"
+
+
+def inbox_group(unit_code: str) -> str:
+    return f"consultation.inbox.{unit_code}"
+
+
+def is_consultant_for(user, consultation: Consultation) -> bool:
+    return is_staff_of(user, consultation.unit, CONSULTANT_ROLES)
+
+
+def message_payload(message: Message) -> dict:
+    return {
+        "id": message.pk,
+        "consultation": message.consultation_id,
+        "author_kind": message.author_kind,
+        "author_name": message.author.name
+        if message.author_id and message.author_kind == Message.Author.STAFF
+        else "",
+        "internal": message.internal,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def _broadcast_message(message: Message) -> None:
+    payload = {"type": "chat.message", "message": message_payload(message)}
+    core_events.broadcast(staff_chat_group(message.consultation_id), payload)
+    if not message.internal:
+        core_events.broadcast(chat_group(message.consultation_id), payload)
+
+
+def check_message_body(body: str) -> str:
+    if body is None or not str(body).strip():
+        raise ValidationError({"body": _("The message is empty.")})
+    body = str(body)
+    if len(body) > MAX_MESSAGE:
+        raise ValidationError({"body": _("The message is too long (at most 10,000 characters).")})
+    if has_active_content(body):
+        raise ValidationError({"body": _("Scripts and active content are not allowed; write plain text.")})
+    html = clean_message_html(body)
+    if not visible_text(html):
+        raise ValidationError({"body": _("The message is empty.")})
+    return html
+
+
+def _lock(consultation: Consultation) -> Consultation:
+    return Consultation.objects.select_for_update().get(pk=consultation.pk)
+
+
+@transaction.atomic
+def message_post(
+    *, consultation: Consultation, actor, body: str, internal: bool = False, now: dt.datetime | None = None
+) -> Message:
+    """A message from the user or from staff of the unit (the caller has checked access).
+
+    From the user: resumes a paused clock and stops the 7-day count. From staff (public): answers
+    the request (starting the clock first if nobody marked it clear) and starts the 7-day count if
+    it is not already running. An internal note changes neither.
+    """
+    html = check_message_body(body)
+    now = now or timezone.now()
+    consultation = _lock(consultation)
+    if consultation.is_closed:
+        raise ValidationError({"body": _("This consultation is closed; open a new one to ask again.")})
+    staff = is_consultant_for(actor, consultation)
+    if not staff and (consultation.user_id is None or consultation.user_id != getattr(actor, "pk", None)):
+        raise ValidationError({"body": _("You cannot write in this consultation.")})
+    if internal and not staff:
+        raise ValidationError({"internal": _("Only staff write internal notes.")})
+    author_kind = Message.Author.STAFF if staff and consultation.user_id != actor.pk else Message.Author.USER
+    message = Message.objects.create(
+        consultation=consultation,
+        author_kind=author_kind,
+        author=actor,
+        internal=internal,
+        body=html,
+        created_at=now,
+    )
+    if author_kind == Message.Author.USER:
+        _on_user_message(consultation, actor, now)
+    elif not internal:
+        _on_staff_message(consultation, actor, now)
+    _broadcast_message(message)
+    return message
+
+
+def _on_user_message(consultation: Consultation, actor, now: dt.datetime) -> None:
+    fields = ["awaiting_user_since", "status"]
+    consultation.awaiting_user_since = None
+    if consultation.status == Status.AWAITING_CLARIFICATION:
+        _event(consultation, Kind.USER_REPLIED, now, actor)
+        if consultation.clock_started_at:
+            _event(consultation, Kind.CLOCK_RESUMED, now, actor)
+            consultation.status = Status.CLEAR
+        else:
+            consultation.status = Status.OPEN
+    elif consultation.status == Status.ANSWERED:
+        _event(consultation, Kind.USER_REPLIED, now, actor)
+        consultation.status = Status.CLEAR
+    consultation.save(update_fields=fields)
+    _refresh_clock(consultation, now=now)
+
+
+def _on_staff_message(consultation: Consultation, actor, now: dt.datetime) -> None:
+    if consultation.awaiting_user_since is None:
+        consultation.awaiting_user_since = now
+    if consultation.assigned_to_id is None:
+        consultation.assigned_to = actor
+        _event(consultation, Kind.ASSIGNED, now, actor, consultant=actor.pk)
+    if consultation.status in (Status.OPEN, Status.CLEAR):
+        if consultation.clock_started_at is None:
+            # Answering a request is treating it as clear and complete: the clock starts and stops.
+            _start_clock(consultation, actor, now, implicit=True)
+        if consultation.answered_at is None:
+            _event(consultation, Kind.ANSWERED, now, actor)
+        consultation.status = Status.ANSWERED
+    consultation.save(update_fields=["awaiting_user_since", "assigned_to", "status"])
+    _refresh_clock(consultation, now=now)
+
+
+# --- staff actions ----------------------------------------------------------------------------------
+
+
+def _start_clock(consultation: Consultation, actor, now: dt.datetime, *, implicit: bool = False) -> None:
+    time = completion_time_for(unit=consultation.unit, service=ServiceKind.CONSULTATION, mode=Mode.ONLINE)
+    working_days = time.amount if time and time.unit == CompletionTime.TimeUnit.WORKING_DAYS else None
+    consultation.working_days = working_days
+    consultation.save(update_fields=["working_days"])
+    _event(consultation, Kind.CLOCK_STARTED, now, actor, working_days=working_days, implicit=implicit)
+
+
+@transaction.atomic
+def consultation_mark_clear(
+    *, consultation: Consultation, actor, now: dt.datetime | None = None
+) -> Consultation:
+    """The request is clear and its requirements complete: the response clock starts now."""
+    now = now or timezone.now()
+    consultation = _lock(consultation)
+    if consultation.clock_started_at is not None:
+        raise ValidationError(_("This request was already marked clear and complete."))
+    if consultation.status not in (Status.OPEN, Status.AWAITING_CLARIFICATION):
+        raise ValidationError(_("Only an open request can be marked clear and complete."))
+    _start_clock(consultation, actor, now)
+    if consultation.assigned_to_id is None:
+        consultation.assigned_to = actor
+        _event(consultation, Kind.ASSIGNED, now, actor, consultant=actor.pk)
+    consultation.status = Status.CLEAR
+    consultation.awaiting_user_since = None
+    consultation.save(update_fields=["status", "assigned_to", "awaiting_user_since"])
+    _refresh_clock(consultation, now=now)
+    _broadcast_status(consultation)
+    return consultation
+
+
+@transaction.atomic
+def consultation_request_clarification(
+    *, consultation: Consultation, actor, body: str, now: dt.datetime | None = None
+) -> Message:
+    """Ask the user for what is missing; the clock (if running) pauses until they reply."""
+    html = check_message_body(body)
+    now = now or timezone.now()
+    consultation = _lock(consultation)
+    if consultation.status not in (Status.OPEN, Status.CLEAR):
+        raise ValidationError(_("Clarification can only be asked of an open request or one in progress."))
+    message = Message.objects.create(
+        consultation=consultation, author_kind=Message.Author.STAFF, author=actor, body=html, created_at=now
+    )
+    _event(consultation, Kind.CLARIFICATION_REQUESTED, now, actor, message=message.pk)
+    if consultation.status == Status.CLEAR:
+        _event(consultation, Kind.CLOCK_PAUSED, now, actor)
+    consultation.status = Status.AWAITING_CLARIFICATION
+    if consultation.awaiting_user_since is None:
+        consultation.awaiting_user_since = now
+    if consultation.assigned_to_id is None:
+        consultation.assigned_to = actor
+        _event(consultation, Kind.ASSIGNED, now, actor, consultant=actor.pk)
+    consultation.save(update_fields=["status", "awaiting_user_since", "assigned_to"])
+    _refresh_clock(consultation, now=now)
+    _broadcast_message(message)
+    _broadcast_status(consultation)
+    return message
+
+
+@transaction.atomic
+def consultation_close(
+    *,
+    consultation: Consultation,
+    actor,
+    reason: str = Consultation.CloseReason.RESOLVED,
+    now: dt.datetime | None = None,
+) -> Consultation:
+    """Close with `reason`, a system message in the chat and a mail to the user (after commit)."""
+    if reason not in Consultation.CloseReason.values:
+        raise ValidationError({"reason": _("Unknown close reason.")})
+    now = now or timezone.now()
+    consultation = _lock(consultation)
+    if consultation.is_closed:
+        raise ValidationError(_("This consultation is already closed."))
+    with override(settings.LANGUAGE_CODE):
+        if reason == Consultation.CloseReason.NO_RESPONSE:
+            text = _(
+                "We closed this consultation because we have not heard from you for 7 days. "
+                "If you still need help, please open a new consultation."
+            )
+        else:
+            text = _("This consultation is closed. Thank you for using the Integrated Statistical Services.")
+    message = Message.objects.create(
+        consultation=consultation, author_kind=Message.Author.SYSTEM, body=text, created_at=now
+    )
+    consultation.status = Status.CLOSED
+    consultation.closed_at = now
+    consultation.close_reason = reason
+    consultation.awaiting_user_since = None
+    consultation.save(update_fields=["status", "closed_at", "close_reason", "awaiting_user_since"])
+    _event(consultation, Kind.CLOSED, now, actor if getattr(actor, "pk", None) else None, reason=reason)
+    _broadcast_message(message)
+    _broadcast_status(consultation)
+    if consultation.user_id and consultation.user.email:
+        core_events.on_commit(lambda: _mail_closed(consultation.pk, text))
+    return consultation
+
+
+def _mail_closed(consultation_id: int, text: str) -> None:
+    consultation = Consultation.objects.select_related("user", "unit").get(pk=consultation_id)
+    with override(settings.LANGUAGE_CODE):
+        subject = _("[%(number)s] Consultation closed: %(topic)s") % {
+            "number": consultation.number,
+            "topic": consultation.topic,
+        }
+    send_mail(subject, text, None, [consultation.user.email])
+
+
+# --- periodic jobs ----------------------------------------------------------------------------------
+
+
+def idle_consultations(*, now: dt.datetime):
+    return Consultation.objects.exclude(status=Status.CLOSED).filter(
+        awaiting_user_since__lte=now - IDLE_CLOSE_AFTER
+    )
+
+
+def consultations_close_idle(*, now: dt.datetime | None = None) -> list[Consultation]:
+    """Close every consultation that has waited on the user for 7 days. Safe to run twice."""
+    now = now or timezone.now()
+    closed = []
+    for pk in idle_consultations(now=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            consultation = Consultation.objects.select_for_update().get(pk=pk)
+            # Re-checked under the lock: the user may have replied since the list was read.
+            if consultation.is_closed or consultation.awaiting_user_since is None:
+                continue
+            if consultation.awaiting_user_since > now - IDLE_CLOSE_AFTER:
+                continue
+            closed.append(
+                consultation_close(
+                    consultation=consultation,
+                    actor=None,
+                    reason=Consultation.CloseReason.NO_RESPONSE,
+                    now=now,
+                )
+            )
+    return closed
+
+
+def consultations_warn_due(*, now: dt.datetime | None = None) -> list[tuple[Consultation, str]]:
+    """Warn unit admins and the assigned consultant once at 1 working day left and once at breach."""
+    now = now or timezone.now()
+    sent = []
+    running = Consultation.objects.filter(status=Status.CLEAR, due_at__isnull=False, paused_at__isnull=True)
+    for pk in running.values_list("pk", flat=True):
+        with transaction.atomic():
+            consultation = Consultation.objects.select_for_update().select_related("unit").get(pk=pk)
+            state = _clock_state(consultation)
+            calendar = _calendar(consultation.unit, [consultation.clock_started_at, now])
+            done = set(
+                consultation.events.filter(kind__in=[Kind.WARNED_DUE_SOON, Kind.WARNED_BREACH]).values_list(
+                    "kind", flat=True
+                )
+            )
+            kind = None
+            if clocks.breached(state, now) and Kind.WARNED_BREACH not in done:
+                kind = Kind.WARNED_BREACH
+            elif (
+                clocks.due_soon(state, calendar, now)
+                and Kind.WARNED_DUE_SOON not in done
+                and Kind.WARNED_BREACH not in done
+            ):
+                kind = Kind.WARNED_DUE_SOON
+            if kind is None:
+                continue
+            recipients = warning_recipients(consultation)
+            _event(consultation, kind, now, None, recipients=recipients)
+            core_events.on_commit(
+                lambda pk=pk, kind=kind, recipients=recipients: _mail_warning(pk, kind, recipients)
+            )
+            sent.append((consultation, kind))
+    return sent
+
+
+def warning_recipients(consultation: Consultation) -> list[str]:
+    admins = StaffRole.objects.filter(
+        unit=consultation.unit, role=StaffRole.Role.UNIT_ADMIN, active=True, user__is_active=True
+    ).values_list("user__email", flat=True)
+    emails = set(admins)
+    if consultation.assigned_to_id and consultation.assigned_to.email:
+        emails.add(consultation.assigned_to.email)
+    return sorted(e for e in emails if e)
+
+
+def _mail_warning(consultation_id: int, kind: str, recipients: list[str]) -> None:
+    if not recipients:
+        return
+    consultation = Consultation.objects.select_related("unit").get(pk=consultation_id)
+    due = consultation.unit.local(consultation.due_at) if consultation.due_at else None
+    when = f"{due:%d-%m-%Y %H:%M} {consultation.unit.zone_abbreviation}" if due else ""
+    with override(settings.LANGUAGE_CODE):
+        if kind == Kind.WARNED_BREACH:
+            subject = _("[%(number)s] Answer overdue") % {"number": consultation.number}
+            body = _("The answer to consultation %(number)s (%(topic)s) was due at %(due)s and is overdue.")
+        else:
+            subject = _("[%(number)s] 1 working day left") % {"number": consultation.number}
+            body = _("The answer to consultation %(number)s (%(topic)s) is due at %(due)s.")
+        body = body % {"number": consultation.number, "topic": consultation.topic, "due": when}
+    send_mail(subject, body, None, recipients)
+
+
+# --- clock bookkeeping ------------------------------------------------------------------------------
+
+
+def _event(consultation: Consultation, kind: str, at: dt.datetime, actor, **data) -> ConsultationEvent:
+    return ConsultationEvent.objects.create(
+        consultation=consultation,
+        kind=kind,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        data=data,
+    )
+
+
+def _with_calendar(unit: Unit, moments: list[dt.datetime], compute: Callable[[WorkingCalendar], T]) -> T:
+    # Enough years for the moments plus the next one; a clock that runs further (a long pause)
+    # retries with the missing year loaded, like units.calendar does.
+    years = {unit.local(m).year for m in moments if m}
+    first, last = min(years), max(years) + 1
+    for _attempt in range(5):
+        try:
+            return compute(unit_calendar(unit, years=range(first, last + 1)))
+        except CalendarRangeError as exc:
+            first, last = min(first, exc.day.year), max(last, exc.day.year)
+    raise ValidationError(f"The calendar of unit {unit.code} cannot cover this clock.")
+
+
+def _calendar(unit: Unit, moments: list[dt.datetime]) -> WorkingCalendar:
+    return _with_calendar(unit, moments, lambda calendar: calendar)
+
+
+def clock_events(consultation: Consultation) -> list[clocks.ClockEvent]:
+    kinds = [clocks.CLOCK_STARTED, clocks.CLOCK_PAUSED, clocks.CLOCK_RESUMED, clocks.ANSWERED]
+    return [
+        clocks.ClockEvent(kind, at)
+        for kind, at in consultation.events.filter(kind__in=kinds).values_list("kind", "at")
+    ]
+
+
+def _clock_state(consultation: Consultation) -> clocks.ClockState:
+    events = clock_events(consultation)
+    if not events:
+        return clocks.ClockState()
+    moments = [e.at for e in events]
+    return _with_calendar(
+        consultation.unit,
+        moments,
+        lambda calendar: clocks.response_clock(events, calendar, consultation.working_days),
+    )
+
+
+def _refresh_clock(consultation: Consultation, *, now: dt.datetime) -> None:
+    state = _clock_state(consultation)
+    consultation.clock_started_at = state.started_at
+    consultation.due_at = state.due_at
+    consultation.paused_at = state.paused_since
+    consultation.paused_minutes = state.paused_minutes
+    consultation.answered_at = state.answered_at
+    consultation.standard_met = state.met
+    consultation.save(
+        update_fields=[
+            "clock_started_at",
+            "due_at",
+            "paused_at",
+            "paused_minutes",
+            "answered_at",
+            "standard_met",
+        ]
+    )
+
+
+def _broadcast_status(consultation: Consultation) -> None:
+    event = {
+        "type": "chat.status",
+        "status": consultation.status,
+        "due_at": consultation.due_at.isoformat() if consultation.due_at else None,
+    }
+    core_events.broadcast(chat_group(consultation.pk), event)
+    core_events.broadcast(staff_chat_group(consultation.pk), event)
