@@ -288,3 +288,47 @@ class UnitDownloadsView(APIView):
         return Response(
             {"results": [selectors.download_record_data(r) for r in records.select_related("unit")[:500]]}
         )
+
+
+class CatalogueImportView(APIView):
+    """Validate a CSV/XLSX/MARC file (report only), or with `apply=1` write it if the report is clean."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request: Request, code: str) -> Response:
+        from . import imports
+
+        unit = unit_for_staff(request.user, code, roles=services.LIBRARIAN)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"detail": "Attach the file as the multipart field 'file'."}, status=400)
+        if upload.size > 20 * 1024 * 1024:
+            return Response({"detail": "The file is larger than 20 MB."}, status=400)
+        report = imports.catalogue_import_check(unit=unit, content=upload.read(), filename=upload.name)
+        body = report.as_dict()
+        if str(request.data.get("apply", "")).lower() not in ("1", "true", "yes"):
+            return Response(body, status=200 if report.ok else 400)
+        if not report.ok:
+            return Response({**body, "detail": "Nothing was imported: fix the errors first."}, status=400)
+        body["imported"] = imports.catalogue_import_apply(actor=request.user, unit=unit, report=report)
+        return Response(body, status=201)
+
+
+class CatalogueExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request, code: str) -> HttpResponse:
+        from . import imports
+
+        unit = unit_for_staff(request.user, code, roles=services.LIBRARIAN)
+        qs = Publication.objects.filter(unit=unit).order_by("id")
+        fmt = request.query_params.get("kind", "csv")  # not "format": DRF reserves it
+        if fmt == "marcxml":
+            return HttpResponse(imports.export_marc(qs, xml=True), content_type="application/marcxml+xml")
+        if fmt == "marc":
+            response = HttpResponse(imports.export_marc(qs, xml=False), content_type="application/marc")
+            response["Content-Disposition"] = f'attachment; filename="katalog-{unit.code}.mrc"'
+            return response
+        response = HttpResponse(imports.export_csv(qs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="katalog-{unit.code}.csv"'
+        return response

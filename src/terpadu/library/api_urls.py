@@ -14,6 +14,12 @@ urlpatterns = [
     path("downloads/", api.MyDownloadsView.as_view(), name="api-my-downloads"),
     path("downloads/<str:code>/", api.DownloadTraceView.as_view(), name="api-download-trace"),
     path("units/<str:code>/downloads/", api.UnitDownloadsView.as_view(), name="api-unit-downloads"),
+    path(
+        "units/<str:code>/catalogue-import/", api.CatalogueImportView.as_view(), name="api-catalogue-import"
+    ),
+    path(
+        "units/<str:code>/catalogue-export/", api.CatalogueExportView.as_view(), name="api-catalogue-export"
+    ),
     path("softcopy-requests/", api.SoftcopyRequestListView.as_view(), name="api-softcopy-requests"),
     path(
         "softcopy-requests/<int:pk>/approve/",
