@@ -192,6 +192,7 @@ def standard_publish(*, standard: ServiceStandard, actor) -> ServiceStandard:
     fresh = ServiceStandard.objects.select_for_update(of=("self",)).select_related("unit").get(pk=standard.pk)
     current = _current_published(unit_id=fresh.unit_id, service=fresh.service)
     check_standard_publish(standard=fresh, current=current)
+    fresh.full_clean()
     _supersede_and_publish(standard=fresh, current=current, actor=actor)
     audit(
         actor=actor,
