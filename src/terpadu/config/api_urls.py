@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("terpadu.accounts.api_urls")),
     path("", include("terpadu.library.api_urls")),
     path("", include("terpadu.frontdesk.api_urls")),
+    path("", include("terpadu.consultation.api_urls")),
 ]
