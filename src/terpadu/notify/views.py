@@ -19,8 +19,9 @@ def _read_messages(folder: Path, limit: int = 50) -> list[dict]:
     messages = []
     files = sorted(folder.glob("*.log"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
     for file in files:
-        # The file backend appends every message of one connection to one file, separated by a dash line.
-        for raw in file.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+        # The file backend appends the messages of one connection (and of any later backend that
+        # gets the same file name within the same second) to one file, separated by a dash line.
+        for raw in reversed(file.read_bytes().split(b"\n" + b"-" * 79 + b"\n")):
             if not raw.strip():
                 continue
             message = email.message_from_bytes(raw.strip(), policy=policy.default)
