@@ -1,0 +1,1 @@
+// The new-consultation form: suggestions come from htmx attributes; nothing else needed yet.
