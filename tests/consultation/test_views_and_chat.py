@@ -173,3 +173,25 @@ def test_socket_refused_for_other_units_staff(unit_a, public_user, staff_b):
         assert not await Socket(staff_b, consultation.pk).connect()
 
     async_to_sync(scenario)()
+
+
+def test_demo_is_idempotent(unit_b):
+    import io
+
+    from terpadu.consultation import demo
+    from terpadu.consultation.models import KnowledgeArticle
+
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    assert KnowledgeArticle.objects.count() == 4
+    assert services.article_search_text(KnowledgeArticle.objects.get(unit=unit_b)).strip()
+
+
+def test_admin_lists_only_own_units_consultations(client, unit_a, unit_b, public_user, admin_a):
+    mine = open_consultation(unit_a, public_user)
+    other = open_consultation(unit_b, public_user)
+    client.force_login(admin_a)
+    page = client.get("/admin/consultation/consultation/").content.decode()
+    assert mine.number in page
+    assert other.number not in page
+    assert client.get(f"/admin/consultation/consultation/{other.pk}/change/").status_code in (302, 404)
