@@ -23,14 +23,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from terpadu.core.events import on_commit
 from terpadu.core.models import audit
-from terpadu.frontdesk import selectors
+from terpadu.frontdesk import broadcast, selectors
 from terpadu.frontdesk.models import (
     Counter,
     DailySequence,
@@ -214,12 +214,20 @@ def _resolve_service(unit: Unit, service: QueueService | str) -> QueueService:
 
 
 def _next_sequence(service: QueueService, day: dt.date) -> int:
-    # Insert the day's row if absent (a no-op when it exists), then lock it with the increment.
-    DailySequence.objects.bulk_create(
-        [DailySequence(service=service, day=day, last_number=0)], ignore_conflicts=True
-    )
-    DailySequence.objects.filter(service=service, day=day).update(last_number=F("last_number") + 1)
-    return DailySequence.objects.filter(service=service, day=day).values_list("last_number", flat=True).get()
+    """Increment and return the day's counter in one statement; the row stays locked until commit.
+
+    An upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) on PostgreSQL and SQLite alike:
+    the first ticket of a local day creates the row, every later one locks and bumps it.
+    """
+    table = connection.ops.quote_name(DailySequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (service_id, day, last_number) VALUES (%s, %s, 1) "  # noqa: S608 - table name only
+            "ON CONFLICT (service_id, day) DO UPDATE SET last_number = "
+            f"{table}.last_number + 1 RETURNING last_number",
+            [service.pk, day],
+        )
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic
@@ -296,14 +304,15 @@ def _announce(ticket: Ticket, kind: str, *, at: dt.datetime) -> None:
     }
 
     def send() -> None:
-        from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
-
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        message = dict(payload, waiting=selectors.waiting_counts(unit=unit), sent_at=time.time())
-        async_to_sync(layer.group_send)(board_group(unit.code), {"type": "board.event", "event": message})
+        message = dict(payload)
+        if kind not in (
+            Event.STARTED,
+            Event.FINISHED,
+            Event.RECALLED,
+        ):  # these leave the waiting line as it was
+            message["waiting"] = selectors.waiting_counts(unit=unit)
+        message["sent_at"] = time.time()
+        broadcast.send(board_group(unit.code), {"type": "board.event", "event": message})
 
     on_commit(send)
 
