@@ -263,6 +263,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind` or `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "terpadu.units.models.Unit.Kind",
+        "DeviceKindEnum": "terpadu.frontdesk.models.devices.Device.Kind",
+        "TicketStatusEnum": "terpadu.frontdesk.models.queue.Ticket.Status",
+    },
 }
 
 # Content-Security-Policy: no inline scripts, nothing from outside.

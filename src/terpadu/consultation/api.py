@@ -190,6 +190,7 @@ def _staff_consultation(request, pk: int) -> Consultation:
     return consultation
 
 
+@extend_schema(request=None, responses=ConsultationSerializer)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def consultation_mark_clear(request, pk: int):
@@ -202,7 +203,7 @@ def consultation_mark_clear(request, pk: int):
     return Response(consultation_data(consultation))
 
 
-@extend_schema(request=MessageCreateSerializer)
+@extend_schema(request=MessageCreateSerializer, responses=ConsultationSerializer)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def consultation_request_clarification(request, pk: int):
@@ -218,6 +219,7 @@ def consultation_request_clarification(request, pk: int):
     return Response(consultation_data(consultation))
 
 
+@extend_schema(request=None, responses=ConsultationSerializer)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def consultation_close(request, pk: int):
