@@ -189,3 +189,22 @@ def test_unit_b_staff_cannot_act_on_unit_a(unit_a, office_a, staff_b):
     assert Ticket.objects.get().status == "waiting"
     visit.refresh_from_db()
     assert visit.checked_out_at is None
+
+
+def test_back_office_issues_a_device_token_once(unit_a, db):
+    from django.contrib.auth import get_user_model
+
+    from terpadu.frontdesk.models import Device
+
+    root = get_user_model().objects.create_superuser(email="root@bps.go.id", password="x", name="Root")
+    client = client_for(root)
+    response = client.post(
+        "/admin/frontdesk/device/add/", {"unit": unit_a.id, "kind": "board", "name": "TV lobi"}, follow=True
+    )
+    assert response.status_code == 200
+    device = Device.objects.get()
+    token = re.search(r"tpd_[\w-]+", response.content.decode()).group(0)
+    assert Device.hash_token(token) == device.token_hash
+    client.post("/admin/frontdesk/device/", {"action": "revoke", "_selected_action": [device.id]})
+    device.refresh_from_db()
+    assert device.revoked_at is not None
