@@ -70,7 +70,8 @@ def _child(url: str) -> None:
     deep = [timed({"verb": "ListRecords", "resumptionToken": token}) for _ in range(ROUNDS)]
     f, d = statistics.median(first), statistics.median(deep)
     print(
-        f"  {connection.vendor}: ListRecords first page {f:.1f} ms, at record {DEEP:,} {d:.1f} ms, ratio {d / f:.2f}"
+        f"  {connection.vendor}: ListRecords first page {f:.1f} ms, "
+        f"at record {DEEP:,} {d:.1f} ms, ratio {d / f:.2f}"
     )
 
 
