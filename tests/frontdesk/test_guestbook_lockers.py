@@ -100,3 +100,24 @@ def test_returning_the_last_card_checks_the_visit_out(unit_a, office_a, visit_a)
     assert ticket.status == Ticket.Status.CANCELLED
     with pytest.raises(InvalidTransition, match="already"):
         services.visit_checkout(visit=visit_a)
+
+
+def test_id_numbers_are_purged_after_the_retention_period(unit_a, office_a, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from terpadu.frontdesk.tasks import purge_personal_ids
+
+    settings.FRONTDESK_ID_RETENTION_DAYS = 30
+    old = make_visit(unit_a, now=timezone.now() - dt.timedelta(days=31))
+    deposit = services.locker_deposit(unit=unit_a, visit=old, id_type="ktp", id_number=NIK_WOMAN)
+    recent = make_visit(unit_a, email="new@example.com")
+    assert purge_personal_ids() == 1  # the card still held keeps its number
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.id_number_encrypted, old.id_number_hash, old.id_number_masked) == ("", "", "7601********0001")
+    assert recent.id_number_encrypted
+    services.locker_return(deposit=deposit, now=timezone.now() - dt.timedelta(days=31))
+    assert purge_personal_ids() == 1
+    assert purge_personal_ids() == 0

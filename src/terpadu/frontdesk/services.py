@@ -638,6 +638,28 @@ def locker_return(*, deposit: LockerDeposit, actor=None, checkout: bool = True, 
     return deposit
 
 
+# --- retention -------------------------------------------------------------------------------
+
+
+def id_retention_days() -> int:
+    return getattr(settings, "FRONTDESK_ID_RETENTION_DAYS", 90)
+
+
+def personal_ids_purge(*, now: dt.datetime | None = None) -> int:
+    """Erase the encrypted ID numbers and their hashes once the retention period has passed.
+
+    The masked form stays, so reports still count visits; ID cards still held are kept.
+    Idempotent: a purged row has nothing left to purge.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(days=id_retention_days())
+    erased = {"id_number_encrypted": "", "id_number_hash": ""}
+    visits = Visit.objects.filter(created_at__lt=cutoff).exclude(id_number_encrypted="").update(**erased)
+    deposits = (
+        LockerDeposit.objects.filter(returned_at__lt=cutoff).exclude(id_number_encrypted="").update(**erased)
+    )
+    return visits + deposits
+
+
 # --- devices ----------------------------------------------------------------------------------
 
 
