@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -31,6 +33,10 @@ def _refused(exc: services.AccessRefused) -> Response:
 
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _doc(operation_id: str, request=None, responses=OpenApiTypes.OBJECT):
+    return extend_schema(operation_id=operation_id, request=request, responses=responses)
 
 
 def publication_summary(pub: Publication) -> dict:
@@ -71,6 +77,7 @@ class PublicationWriteSerializer(serializers.Serializer):
 class PublicationListView(APIView):
     permission_classes = [AllowAny]
 
+    @_doc("library_publication_search")
     def get(self, request: Request) -> Response:
         params = request.query_params
         try:
@@ -110,6 +117,7 @@ class PublicationListView(APIView):
             }
         )
 
+    @_doc("library_publication_create", request=PublicationWriteSerializer)
     def post(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             return Response({"detail": "Log in as a librarian."}, status=403)
@@ -132,6 +140,7 @@ class PublicationListView(APIView):
 class PublicationDetailView(APIView):
     permission_classes = [AllowAny]
 
+    @_doc("library_publication_detail")
     def get(self, request: Request, pk: int) -> Response:
         pub = selectors.publication_public(pk=pk, user=request.user)
         return Response(selectors.publication_detail_data(pub))
@@ -140,6 +149,7 @@ class PublicationDetailView(APIView):
 class PublicationFileView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_publication_file_upload", request={"multipart/form-data": OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         pub = get_for_staff(
             Publication.objects.select_related("unit"), request.user, roles=services.LIBRARIAN, pk=pk
@@ -169,6 +179,7 @@ def pdf_response(copy: services.WatermarkedCopy, *, inline: bool = False) -> Htt
 class PublicationDownloadView(APIView):
     permission_classes = [AllowAny]
 
+    @_doc("library_publication_download", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int):
         pub = selectors.publication_public(pk=pk, user=request.user)
         try:
@@ -188,6 +199,7 @@ class PublicationDownloadView(APIView):
 class DownloadTraceView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_download_trace")
     def get(self, request: Request, code: str) -> Response:
         record = services.download_trace(actor=request.user, code=code)
         return Response(selectors.download_record_data(record))
@@ -201,6 +213,7 @@ class SoftcopyRequestSerializer(serializers.Serializer):
 class SoftcopyRequestListView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_softcopy_request_list")
     def get(self, request: Request) -> Response:
         unit_code = request.query_params.get("unit")
         if unit_code:
@@ -211,6 +224,7 @@ class SoftcopyRequestListView(APIView):
         qs = qs.select_related("publication", "user", "unit")[:200]
         return Response({"results": [selectors.softcopy_request_data(r) for r in qs]})
 
+    @_doc("library_softcopy_request_create", request=SoftcopyRequestSerializer)
     def post(self, request: Request) -> Response:
         serializer = SoftcopyRequestSerializer(data=request.data)
         if not serializer.is_valid():
@@ -230,6 +244,7 @@ class SoftcopyRequestListView(APIView):
 class SoftcopyRequestApproveView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_softcopy_request_approve", request=None)
     def post(self, request: Request, pk: int) -> Response:
         try:
             req, _token = services.softcopy_request_approve(actor=request.user, request_id=pk)
@@ -243,6 +258,7 @@ class SoftcopyRequestApproveView(APIView):
 class SoftcopyRequestDeclineView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_softcopy_request_decline", request=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
         try:
             req = services.softcopy_request_decline(
@@ -258,6 +274,7 @@ class SoftcopyRequestDownloadView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_softcopy_request_download", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int):
         req = SoftcopyRequest.objects.filter(pk=pk, user=request.user).select_related("publication").first()
         if req is None:
@@ -272,6 +289,7 @@ class SoftcopyRequestDownloadView(APIView):
 class MyDownloadsView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_my_downloads")
     def get(self, request: Request) -> Response:
         records = DownloadRecord.objects.filter(user=request.user).select_related("unit")[:200]
         return Response({"results": [selectors.download_record_data(r) for r in records]})
@@ -282,6 +300,7 @@ class UnitDownloadsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_unit_downloads")
     def get(self, request: Request, code: str) -> Response:
         unit = unit_for_staff(request.user, code, roles=services.LIBRARIAN)
         records = scope(DownloadRecord.objects.filter(unit=unit), request.user, roles=services.LIBRARIAN)
@@ -295,6 +314,7 @@ class CatalogueImportView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_catalogue_import", request={"multipart/form-data": OpenApiTypes.OBJECT})
     def post(self, request: Request, code: str) -> Response:
         from . import imports
 
@@ -317,6 +337,7 @@ class CatalogueImportView(APIView):
 class CatalogueExportView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @_doc("library_catalogue_export", responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request: Request, code: str) -> HttpResponse:
         from . import imports
 
