@@ -169,6 +169,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "consultation-close-idle": {"task": "consultation.close_idle", "schedule": 3600.0},
     "consultation-warn-due": {"task": "consultation.warn_due", "schedule": 900.0},
+    # ID-card numbers are kept only as long as the retention allows (UU 27/2022).
+    "frontdesk-purge-personal-ids": {"task": "frontdesk.purge_personal_ids", "schedule": 6 * 3600.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
