@@ -31,7 +31,10 @@ def national(db) -> Unit:
 @pytest.fixture
 def province_a(national) -> Unit:
     return Unit.objects.create(
-        code="7600", kind=Unit.Kind.PROVINCE, parent=national, name="BPS Provinsi Sulawesi Barat",
+        code="7600",
+        kind=Unit.Kind.PROVINCE,
+        parent=national,
+        name="BPS Provinsi Sulawesi Barat",
         time_zone="Asia/Makassar",
     )
 
@@ -39,7 +42,10 @@ def province_a(national) -> Unit:
 @pytest.fixture
 def unit_a(province_a) -> Unit:
     return Unit.objects.create(
-        code="7601", kind=Unit.Kind.REGENCY, parent=province_a, name="BPS Kabupaten Majene",
+        code="7601",
+        kind=Unit.Kind.REGENCY,
+        parent=province_a,
+        name="BPS Kabupaten Majene",
         time_zone="Asia/Makassar",
     )
 
@@ -47,7 +53,10 @@ def unit_a(province_a) -> Unit:
 @pytest.fixture
 def unit_b(national) -> Unit:
     return Unit.objects.create(
-        code="8200", kind=Unit.Kind.PROVINCE, parent=national, name="BPS Provinsi Maluku Utara",
+        code="8200",
+        kind=Unit.Kind.PROVINCE,
+        parent=national,
+        name="BPS Provinsi Maluku Utara",
         time_zone="Asia/Jayapura",
     )
 
@@ -103,7 +112,9 @@ def staff_b(unit_b):
 
 @pytest.fixture
 def public_user(db):
-    return make_user("warga@example.com", "Siti Warga", phone="081234567890", institution="Universitas Khairun")
+    return make_user(
+        "warga@example.com", "Siti Warga", phone="081234567890", institution="Universitas Khairun"
+    )
 
 
 @pytest.fixture

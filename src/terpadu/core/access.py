@@ -48,7 +48,9 @@ def is_staff_of(user, unit, roles: Iterable[str] | None = None) -> bool:
     return staff_units(user, roles).filter(pk=unit.pk).exists()
 
 
-def scope(queryset: QuerySet, user, *, roles: Iterable[str] | None = None, unit_field: str = "unit") -> QuerySet:
+def scope(
+    queryset: QuerySet, user, *, roles: Iterable[str] | None = None, unit_field: str = "unit"
+) -> QuerySet:
     """Narrow `queryset` to objects whose `unit_field` lies in the user's scope."""
     return queryset.filter(**{f"{unit_field}__in": staff_units(user, roles)})
 

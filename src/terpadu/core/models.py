@@ -27,7 +27,9 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
 
-def audit(*, actor, action: str, obj: models.Model, unit_code: str = "", summary: str = "", **data) -> AuditEvent:
+def audit(
+    *, actor, action: str, obj: models.Model, unit_code: str = "", summary: str = "", **data
+) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

@@ -44,10 +44,16 @@ def _check_channel_layer() -> str:
 def healthz(request):
     checks = {}
     healthy = True
-    for name, check in (("database", _check_database), ("cache", _check_cache), ("channel_layer", _check_channel_layer)):
+    for name, check in (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("channel_layer", _check_channel_layer),
+    ):
         try:
             checks[name] = check()
         except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
             checks[name] = f"error: {exc.__class__.__name__}: {exc}"
             healthy = False
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
