@@ -39,7 +39,7 @@ format: install
 	$(BIN)/ruff format src tests bench
 
 messages: install
-	cd src/terpadu && ../../$(BIN)/terpadu makemessages -l id -l en --no-obsolete --ignore '*/migrations/*' \
+	cd src/terpadu && ../../$(BIN)/terpadu makemessages -l id --no-obsolete --ignore 'migrations/*' \
 		&& ../../$(BIN)/terpadu compilemessages
 
 bench: install

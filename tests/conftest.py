@@ -7,6 +7,7 @@ unit-B persona answers 404 and changes nothing.
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from terpadu.units.models import StaffRole, Unit
@@ -15,6 +16,23 @@ from terpadu.units.models import StaffRole, Unit
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run in-process in tests, also when REDIS_URL makes Redis the broker: no worker runs here."""
+    from terpadu.config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service-level tests read messages in English; requests still pick their language per request
+    (Indonesian by default), and tests/test_translations.py checks every message reads in Indonesian."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,37 +3,10 @@ import re
 import socket
 from email import policy
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
-
-import terpadu.accounts
-
-TRANSLATIONS_FILE = Path(terpadu.accounts.__file__).parent / "translations_id.txt"
-
-
-def read_translations() -> dict[str, str]:
-    entries = {}
-    for line in TRANSLATIONS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            msgid, msgstr = (part.strip() for part in line.split("|||", 1))
-            entries[msgid] = msgstr
-    return entries
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _accounts_indonesian_catalogue(django_db_setup):
-    """Until the accounts msgids are merged into the project's django.po (done by whoever owns the
-    catalogue), load them from translations_id.txt. Only missing msgids are added, so once the .po
-    carries them this fixture changes nothing and the tests check the real catalogue."""
-    from django.utils.translation import trans_real
-
-    catalog = trans_real.translation("id")._catalog
-    for msgid, msgstr in read_translations().items():
-        if catalog.get(msgid) is None:
-            catalog[msgid] = msgstr
 
 
 @pytest.fixture(autouse=True)

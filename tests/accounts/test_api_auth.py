@@ -112,7 +112,7 @@ def test_duplicate_email_is_refused_in_the_callers_language(api_client, public_u
         ({"consent": None}, "consent", "centang kotak persetujuan", "tick the consent box"),
         ({"consent": False}, "consent", "centang kotak persetujuan", "tick the consent box"),
         ({"password": "budi"}, "password", "Kata sandi terlalu pendek", "This password is too short"),
-        ({"email": "budi@"}, "email", "Masukkan alamat email", "Enter a valid email address"),
+        ({"email": "budi@"}, "email", "alamat email yang valid", "Enter a valid email address"),
         ({"name": ""}, "name", "Bidang ini tidak boleh kosong", "This field may not be blank"),
     ],
 )

@@ -163,7 +163,7 @@ def test_duplicate_email_is_refused_clearly_and_creates_nothing(client, smtp_inb
             "Anda harus mengetikkan kata sandi yang sama",
             "You must type the same password",
         ),
-        ({"email": "rina-at-example"}, "Masukkan alamat email", "Enter a valid email address"),
+        ({"email": "rina-at-example"}, "alamat email yang valid", "Enter a valid email address"),
         ({"name": "   "}, "Masukkan nama lengkap Anda", "Enter your full name"),
     ],
 )

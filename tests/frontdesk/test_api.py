@@ -46,7 +46,7 @@ def test_kiosk_creates_visit_and_ticket_with_masked_nik(unit_a, office_a):
     detail = kiosk.get(f"/api/v1/tickets/{ticket.json()['id']}/")
     assert detail.json()["place_in_line"] == 1
     assert detail.json()["estimated_wait_minutes"] is None
-    assert "no estimate" in detail.json()["estimate_note"]
+    assert "belum ada perkiraan" in detail.json()["estimate_note"]
     assert Visit.objects.get().source == "kiosk"
 
 

@@ -90,7 +90,9 @@ def test_download_refused_by_access_level(uploaded, publication_a, public_user):
     assert anonymous.get(f"/api/v1/publications/{publication_a.pk}/download/").status_code == 403
     for access, words in (("read_online", "read online"), ("on_request", "request")):
         DigitalFile.objects.filter(pk=uploaded.pk).update(access=access)
-        response = api_as(public_user).get(f"/api/v1/publications/{publication_a.pk}/download/")
+        response = api_as(public_user).get(
+            f"/api/v1/publications/{publication_a.pk}/download/", HTTP_ACCEPT_LANGUAGE="en"
+        )
         assert response.status_code == 403
         assert words in response.json()["detail"]
     assert not DownloadRecord.objects.exists()
@@ -159,7 +161,10 @@ def test_bad_files_rejected_and_nothing_stored(
     data = make()
     upload = SimpleUploadedFile("bad.pdf", data, content_type="application/pdf")
     response = api_as(librarian_a).post(
-        f"/api/v1/publications/{publication_a.pk}/files/", {"file": upload}, format="multipart"
+        f"/api/v1/publications/{publication_a.pk}/files/",
+        {"file": upload},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert message in response.json()["detail"]

@@ -118,7 +118,7 @@ def test_published_standard_is_read_only(client, admin_a, unit_a):
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Copy as a new draft" in html
+    assert "Salin menjadi draf baru" in html
     assert 'name="sk_number"' not in html
     response = client.post(url, {"sk_number": "DIUBAH", **inline_management(*STANDARD_INLINES)})
     assert response.status_code == 403
@@ -144,7 +144,7 @@ def test_copy_edit_publish_supersedes(client, admin_a, unit_a):
     # The draft is editable: give it its SK number and date.
     page = client.get(reverse("admin:units_servicestandard_change", args=[draft.pk])).content.decode()
     assert 'name="sk_number"' in page
-    assert "Publish this draft" in page
+    assert "Terbitkan draf ini" in page
     ServiceStandard.objects.filter(pk=draft.pk).update(
         sk_number="020/KGP TAHUN 2026", effective_from=dt.date(2026, 1, 1)
     )
