@@ -12,7 +12,7 @@ $(STAMP): requirements.lock pyproject.toml build-constraints.txt
 	# xstatic-bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81).
 	PIP_CONSTRAINT=$(CURDIR)/build-constraints.txt $(BIN)/pip install --quiet --disable-pip-version-check \
 		--require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
