@@ -25,7 +25,7 @@ demo: migrate
 
 run: demo
 	DEBUG=$${DEBUG:-1} $(BIN)/uvicorn terpadu.config.asgi:application --host 127.0.0.1 --port $(PORT) \
-		--lifespan off --ws websockets
+		--lifespan off --ws websockets-sansio
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
