@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from terpadu.core.access import scope, staff_units
 from terpadu.frontdesk import services
 from terpadu.frontdesk.models import (
     Counter,
@@ -15,23 +14,15 @@ from terpadu.frontdesk.models import (
     TicketEvent,
     Visit,
 )
-from terpadu.units.models import StaffRole
+from terpadu.units import admin as units_admin
 
 
-class UnitScopedAdmin(admin.ModelAdmin):
-    roles = (StaffRole.Role.UNIT_ADMIN,)
-
-    def get_queryset(self, request):
-        return scope(super().get_queryset(request), request.user, roles=self.roles)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "unit":
-            kwargs["queryset"] = staff_units(request.user, self.roles)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+class UnitScopedAdmin(units_admin.UnitScopedAdmin):
+    """The units back office's scoping (unit admins, 404 outside scope), plus counter services in scope."""
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "services":
-            kwargs["queryset"] = scope(QueueService.objects.all(), request.user, roles=self.roles)
+            kwargs["queryset"] = QueueService.objects.filter(unit__in=units_admin.admin_unit_ids(request))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -85,8 +76,6 @@ class DeviceAdmin(UnitScopedAdmin):
 
 
 class ReadOnlyAdmin(UnitScopedAdmin):
-    roles = (StaffRole.Role.FRONTLINER,)
-
     def has_add_permission(self, request):
         return False
 
