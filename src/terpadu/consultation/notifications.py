@@ -1,0 +1,40 @@
+"""Telling people about a consultation outside the chat page: on the user's channel, and staff by email."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from terpadu.consultation.models import Consultation, ConsultationEvent
+
+Kind = ConsultationEvent.Kind
+
+
+def notify_user(consultation: Consultation, *, subject: str, text: str) -> None:
+    """Send `text` to the consultation's user; the subject carries the consultation number."""
+    if consultation.user_id and consultation.user.email:
+        send_mail(f"[{consultation.number}] {subject}", text, None, [consultation.user.email])
+
+
+def closed(consultation_id: int, text: str) -> None:
+    consultation = Consultation.objects.select_related("user", "unit").get(pk=consultation_id)
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Consultation closed: %(topic)s") % {"topic": consultation.topic}
+    notify_user(consultation, subject=subject, text=text)
+
+
+def warning(consultation_id: int, kind: str, recipients: list[str]) -> None:
+    if not recipients:
+        return
+    consultation = Consultation.objects.select_related("unit").get(pk=consultation_id)
+    due = consultation.unit.local(consultation.due_at) if consultation.due_at else None
+    when = f"{due:%d-%m-%Y %H:%M} {consultation.unit.zone_abbreviation}" if due else ""
+    with override(settings.LANGUAGE_CODE):
+        if kind == Kind.WARNED_BREACH:
+            subject = _("[%(number)s] Answer overdue") % {"number": consultation.number}
+            body = _("The answer to consultation %(number)s (%(topic)s) was due at %(due)s and is overdue.")
+        else:
+            subject = _("[%(number)s] 1 working day left") % {"number": consultation.number}
+            body = _("The answer to consultation %(number)s (%(topic)s) is due at %(due)s.")
+        body = body % {"number": consultation.number, "topic": consultation.topic, "due": when}
+    send_mail(subject, body, None, recipients)
