@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from terpadu.consultation.models import Consultation, ConsultationEvent
+from terpadu.consultation.models import Consultation, ConsultationEvent, Message
 
 Kind = ConsultationEvent.Kind
 
@@ -14,6 +15,15 @@ def notify_user(consultation: Consultation, *, subject: str, text: str) -> None:
     """Send `text` to the consultation's user; the subject carries the consultation number."""
     if consultation.user_id and consultation.user.email:
         send_mail(f"[{consultation.number}] {subject}", text, None, [consultation.user.email])
+
+
+def message_to_user(message_id: int) -> None:
+    """A public staff message, passed on to the user outside the chat page."""
+    message = Message.objects.select_related("consultation__user").get(pk=message_id)
+    consultation = message.consultation
+    with override(settings.LANGUAGE_CODE):
+        subject = _("New reply: %(topic)s") % {"topic": consultation.topic}
+    notify_user(consultation, subject=subject, text=strip_tags(message.body))
 
 
 def closed(consultation_id: int, text: str) -> None:

@@ -14,7 +14,6 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,7 +28,7 @@ from terpadu.units.calendar import unit_calendar
 from terpadu.units.models import CompletionTime, Mode, ServiceKind, StaffRole, Unit
 from terpadu.units.selectors import completion_time_for
 
-from . import clocks
+from . import clocks, notifications, signals
 from .models import (
     Consultation,
     ConsultationEvent,
@@ -307,6 +306,7 @@ def message_post(
         _on_user_message(consultation, actor, now)
     elif not internal:
         _on_staff_message(consultation, actor, now)
+        core_events.on_commit(lambda: notifications.message_to_user(message.pk))
     _broadcast_message(message)
     return message
 
@@ -442,19 +442,11 @@ def consultation_close(
     _event(consultation, Kind.CLOSED, now, actor if getattr(actor, "pk", None) else None, reason=reason)
     _broadcast_message(message)
     _broadcast_status(consultation)
-    if consultation.user_id and consultation.user.email:
-        core_events.on_commit(lambda: _mail_closed(consultation.pk, text))
+    core_events.on_commit(lambda: notifications.closed(consultation.pk, text))
+    core_events.on_commit(
+        lambda: signals.consultation_closed.send(sender=Consultation, consultation=consultation)
+    )
     return consultation
-
-
-def _mail_closed(consultation_id: int, text: str) -> None:
-    consultation = Consultation.objects.select_related("user", "unit").get(pk=consultation_id)
-    with override(settings.LANGUAGE_CODE):
-        subject = _("[%(number)s] Consultation closed: %(topic)s") % {
-            "number": consultation.number,
-            "topic": consultation.topic,
-        }
-    send_mail(subject, text, None, [consultation.user.email])
 
 
 # --- periodic jobs ----------------------------------------------------------------------------------
@@ -518,7 +510,7 @@ def consultations_warn_due(*, now: dt.datetime | None = None) -> list[tuple[Cons
             recipients = warning_recipients(consultation)
             _event(consultation, kind, now, None, recipients=recipients)
             core_events.on_commit(
-                lambda pk=pk, kind=kind, recipients=recipients: _mail_warning(pk, kind, recipients)
+                lambda pk=pk, kind=kind, recipients=recipients: notifications.warning(pk, kind, recipients)
             )
             sent.append((consultation, kind))
     return sent
@@ -532,23 +524,6 @@ def warning_recipients(consultation: Consultation) -> list[str]:
     if consultation.assigned_to_id and consultation.assigned_to.email:
         emails.add(consultation.assigned_to.email)
     return sorted(e for e in emails if e)
-
-
-def _mail_warning(consultation_id: int, kind: str, recipients: list[str]) -> None:
-    if not recipients:
-        return
-    consultation = Consultation.objects.select_related("unit").get(pk=consultation_id)
-    due = consultation.unit.local(consultation.due_at) if consultation.due_at else None
-    when = f"{due:%d-%m-%Y %H:%M} {consultation.unit.zone_abbreviation}" if due else ""
-    with override(settings.LANGUAGE_CODE):
-        if kind == Kind.WARNED_BREACH:
-            subject = _("[%(number)s] Answer overdue") % {"number": consultation.number}
-            body = _("The answer to consultation %(number)s (%(topic)s) was due at %(due)s and is overdue.")
-        else:
-            subject = _("[%(number)s] 1 working day left") % {"number": consultation.number}
-            body = _("The answer to consultation %(number)s (%(topic)s) is due at %(due)s.")
-        body = body % {"number": consultation.number, "topic": consultation.topic, "due": when}
-    send_mail(subject, body, None, recipients)
 
 
 # --- clock bookkeeping ------------------------------------------------------------------------------
