@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "terpadu.library",
     "terpadu.frontdesk",
     "terpadu.consultation",
+    "terpadu.feedback",
 ]
 
 MIDDLEWARE = [
