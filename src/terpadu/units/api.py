@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
-from terpadu.units import selectors, views
+from terpadu.units import selectors
 from terpadu.units.models import ServiceKind, Unit, UnitComplaintChannel
 from terpadu.units.serializers import ServiceStandardSerializer, UnitDetailSerializer, UnitSerializer
 
@@ -58,7 +58,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
                 parent=params.get("parent", "").strip() or None,
                 kind=params.get("kind", "").strip() or None,
             )
-        return views.unit_public_queryset().prefetch_related(
+        return selectors.unit_public_queryset().prefetch_related(
             Prefetch("complaint_channels", queryset=UnitComplaintChannel.objects.order_by("order", "id")),
             "office_hours",
         )
@@ -102,4 +102,4 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     def standards_history(self, request, code=None):
         unit = self.get_object()
         service = request.query_params.get("service") or None
-        return self._standards_response(views.standard_public_versions(unit, service))
+        return self._standards_response(selectors.standard_public_versions(unit, service))

@@ -8,11 +8,14 @@ import datetime as dt
 from typing import TypedDict
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
+from terpadu.lib.workdays import CIVIL_SERVICE_HOURS
 from terpadu.units.models import (
     CompletionTime,
     Component,
     Mode,
+    OfficeHours,
     ServiceStandard,
     StandardComplaintChannel,
     StandardItem,
@@ -190,3 +193,67 @@ def standard_sections(standard: ServiceStandard, component: str) -> list[Section
 
 
 LIST_COMPONENTS = tuple(Component.values)
+
+
+PUBLIC_STATUSES = (ServiceStandard.Status.PUBLISHED, ServiceStandard.Status.SUPERSEDED)
+MODE_ORDER = (Mode.WALK_IN, Mode.ONLINE, Mode.BOTH)
+
+
+def unit_public_queryset() -> QuerySet[Unit]:
+    return Unit.objects.filter(is_active=True).select_related("parent")
+
+
+def unit_get_public(code: str) -> Unit:
+    return get_object_or_404(unit_public_queryset(), code=code)
+
+
+def standard_public_versions(unit: Unit, service: str | None = None) -> QuerySet[ServiceStandard]:
+    """Every version the public may read (published and superseded) of all or one service, newest
+    first, prefetched for rendering; `standard_history` covers one service, unprefetched."""
+    queryset = ServiceStandard.objects.filter(unit=unit, status__in=PUBLIC_STATUSES)
+    if service:
+        queryset = queryset.filter(service=service)
+    return (
+        queryset.select_related("unit")
+        .prefetch_related(
+            Prefetch("items", queryset=StandardItem.objects.order_by("component", "order", "id")),
+            Prefetch("completion_times", queryset=CompletionTime.objects.order_by("order", "id")),
+            Prefetch("complaint_channels", queryset=StandardComplaintChannel.objects.order_by("order", "id")),
+        )
+        .order_by("service", "-effective_from", "-id")
+    )
+
+
+def standard_items_by_mode(standard: ServiceStandard, component: str) -> dict[str, list]:
+    """{walk_in: [tree], online: [tree], both: [tree]} for one list component."""
+    return {str(mode): standard_item_tree(standard, component, mode) for mode in MODE_ORDER}
+
+
+def office_hours_rows(unit: Unit) -> tuple[list[dict], bool]:
+    """[{weekday, name, opens, closes}] per open weekday, and whether this is the default."""
+    rows = list(unit.office_hours.all())
+    hours = {row.weekday: (row.opens, row.closes) for row in rows}
+    is_default = not hours
+    if is_default:
+        hours = dict(CIVIL_SERVICE_HOURS)
+    return [
+        {"weekday": weekday, "name": OfficeHours.Weekday(weekday).label, "opens": opens, "closes": closes}
+        for weekday, (opens, closes) in sorted(hours.items())
+    ], is_default
+
+
+def office_hours_grouped(rows: list[dict]) -> list[dict]:
+    """Consecutive weekdays with the same hours as one line: 'Monday–Thursday 07:30–16:00'."""
+    groups: list[dict] = []
+    for row in rows:
+        last = groups[-1] if groups else None
+        if (
+            last
+            and last["last_weekday"] == row["weekday"] - 1
+            and (last["opens"], last["closes"]) == (row["opens"], row["closes"])
+        ):
+            last["last_weekday"] = row["weekday"]
+            last["last"] = row["name"]
+        else:
+            groups.append({**row, "first": row["name"], "last": None, "last_weekday": row["weekday"]})
+    return groups

@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from terpadu.units import views
+from terpadu.units import selectors, views
 from terpadu.units.models import Component, Mode, ServiceStandard, Unit
 
 
@@ -95,12 +95,12 @@ class UnitDetailSerializer(UnitSerializer):
 
     @extend_schema_field(OfficeHoursSerializer(many=True))
     def get_office_hours(self, unit: Unit) -> list[dict]:
-        rows, _default = views.office_hours_rows(unit)
+        rows, _default = selectors.office_hours_rows(unit)
         return OfficeHoursSerializer(rows, many=True).data
 
     @extend_schema_field(serializers.BooleanField(help_text="True when the civil-service default applies."))
     def get_office_hours_default(self, unit: Unit) -> bool:
-        return views.office_hours_rows(unit)[1]
+        return selectors.office_hours_rows(unit)[1]
 
     @extend_schema_field(serializers.URLField())
     def get_standards_url(self, unit: Unit) -> str:
@@ -173,7 +173,7 @@ class ServiceStandardSerializer(serializers.ModelSerializer):
         ]
 
     def _by_mode(self, standard: ServiceStandard, component: str) -> dict:
-        return _strip_ids(views.standard_items_by_mode(standard, component))
+        return _strip_ids(selectors.standard_items_by_mode(standard, component))
 
     @extend_schema_field(ItemsByModeSerializer)
     def get_requirements(self, standard: ServiceStandard) -> dict:
@@ -186,7 +186,7 @@ class ServiceStandardSerializer(serializers.ModelSerializer):
     @extend_schema_field(ItemNodeSerializer(many=True))
     def get_products(self, standard: ServiceStandard) -> list[dict]:
         by_mode = self._by_mode(standard, Component.PRODUCT)
-        return [node for mode in views.MODE_ORDER for node in by_mode[mode]]
+        return [node for mode in selectors.MODE_ORDER for node in by_mode[mode]]
 
     @extend_schema_field(FeeSerializer)
     def get_fee(self, standard: ServiceStandard) -> dict:

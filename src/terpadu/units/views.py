@@ -1,109 +1,29 @@
 """Public pages: home, unit directory, unit profile and the published service standards.
 
-Everything here is read-only and public. The small queries below (`standard_*`, `unit_*`)
-are shared with the API so page and API can never disagree; they belong in `selectors.py`
-once that module lands (it is being written in parallel) and should move there then.
+Everything here is read-only and public; the reads are in `selectors.py`, shared with the API so
+page and API can never disagree.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from terpadu.units import selectors
 from terpadu.units.models import (
-    CompletionTime,
     Component,
     Mode,
-    OfficeHours,
     ServiceKind,
     ServiceStandard,
-    StandardComplaintChannel,
-    StandardItem,
     Unit,
 )
 
-# Civil-service default (Mon–Thu 07:30–16:00, Fri 07:30–16:30) for units without OfficeHours rows;
-# the same values as terpadu.lib.workdays.CIVIL_SERVICE_HOURS, which the clocks use.
-DEFAULT_OFFICE_HOURS: dict[int, tuple[dt.time, dt.time]] = {
-    **{weekday: (dt.time(7, 30), dt.time(16, 0)) for weekday in range(4)},
-    4: (dt.time(7, 30), dt.time(16, 30)),
-}
-
 # The services PST offers that have a published standard today; the rest are "coming soon".
 STANDARD_SERVICES = (ServiceKind.LIBRARY, ServiceKind.CONSULTATION)
-PUBLIC_STATUSES = (ServiceStandard.Status.PUBLISHED, ServiceStandard.Status.SUPERSEDED)
-MODE_ORDER = (Mode.WALK_IN, Mode.ONLINE, Mode.BOTH)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reads not (yet) in selectors.py
-
-
-def unit_public_queryset() -> QuerySet[Unit]:
-    return Unit.objects.filter(is_active=True).select_related("parent")
-
-
-def unit_get_public(code: str) -> Unit:
-    return get_object_or_404(unit_public_queryset(), code=code)
-
-
-def standard_public_versions(unit: Unit, service: str | None = None) -> QuerySet[ServiceStandard]:
-    """Every version the public may read (published and superseded) of all or one service, newest
-    first, prefetched for rendering; `selectors.standard_history` covers one service, unprefetched."""
-    queryset = ServiceStandard.objects.filter(unit=unit, status__in=PUBLIC_STATUSES)
-    if service:
-        queryset = queryset.filter(service=service)
-    return (
-        queryset.select_related("unit")
-        .prefetch_related(
-            Prefetch("items", queryset=StandardItem.objects.order_by("component", "order", "id")),
-            Prefetch("completion_times", queryset=CompletionTime.objects.order_by("order", "id")),
-            Prefetch("complaint_channels", queryset=StandardComplaintChannel.objects.order_by("order", "id")),
-        )
-        .order_by("service", "-effective_from", "-id")
-    )
-
-
-def standard_items_by_mode(standard: ServiceStandard, component: str) -> dict[str, list]:
-    """{walk_in: [tree], online: [tree], both: [tree]} for one list component."""
-    return {str(mode): selectors.standard_item_tree(standard, component, mode) for mode in MODE_ORDER}
-
-
-def office_hours_rows(unit: Unit) -> tuple[list[dict], bool]:
-    """[{weekday, name, opens, closes}] per open weekday, and whether this is the default."""
-    rows = list(unit.office_hours.all())
-    hours = {row.weekday: (row.opens, row.closes) for row in rows}
-    is_default = not hours
-    if is_default:
-        hours = dict(DEFAULT_OFFICE_HOURS)
-    return [
-        {"weekday": weekday, "name": OfficeHours.Weekday(weekday).label, "opens": opens, "closes": closes}
-        for weekday, (opens, closes) in sorted(hours.items())
-    ], is_default
-
-
-def office_hours_grouped(rows: list[dict]) -> list[dict]:
-    """Consecutive weekdays with the same hours as one line: 'Monday–Thursday 07:30–16:00'."""
-    groups: list[dict] = []
-    for row in rows:
-        last = groups[-1] if groups else None
-        if (
-            last
-            and last["last_weekday"] == row["weekday"] - 1
-            and (last["opens"], last["closes"]) == (row["opens"], row["closes"])
-        ):
-            last["last_weekday"] = row["weekday"]
-            last["last"] = row["name"]
-        else:
-            groups.append({**row, "first": row["name"], "last": None, "last_weekday": row["weekday"]})
-    return groups
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "units/home.html",
-        {"services": services, "unit_count": unit_public_queryset().count()},
+        {"services": services, "unit_count": selectors.unit_public_queryset().count()},
     )
 
 
@@ -184,15 +104,15 @@ def unit_directory(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = unit_get_public(code)
-    rows, hours_default = office_hours_rows(unit)
+    unit = selectors.unit_get_public(code)
+    rows, hours_default = selectors.office_hours_rows(unit)
     standards = selectors.standards_current(unit=unit)
     return render(
         request,
         "units/unit_detail.html",
         {
             "unit": unit,
-            "office_hours": office_hours_grouped(rows),
+            "office_hours": selectors.office_hours_grouped(rows),
             "office_hours_default": hours_default,
             "children": unit.children.filter(is_active=True).order_by("code"),
             "channels": unit.complaint_channels.all(),
@@ -214,9 +134,9 @@ def _mode_groups(standard: ServiceStandard, component: str) -> list[tuple]:
 
 
 def _standard_context(code: str, service: str, pk: int | None) -> dict:
-    unit = unit_get_public(code)
+    unit = selectors.unit_get_public(code)
     service = _service_or_404(service)
-    history = list(standard_public_versions(unit, service))
+    history = list(selectors.standard_public_versions(unit, service))
     current = next((s for s in history if s.status == ServiceStandard.Status.PUBLISHED), None)
     standard = current if pk is None else next((s for s in history if s.pk == pk), None)
     if standard is None:
