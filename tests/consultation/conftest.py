@@ -39,6 +39,11 @@ def publish_consultation_standard(unit, *, working_days=3):
     return standard
 
 
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path):
+    settings.CONSULTATION_PRIVATE_ROOT = tmp_path / "consultation-private"
+
+
 @pytest.fixture
 def standard_a(unit_a):
     return publish_consultation_standard(unit_a)

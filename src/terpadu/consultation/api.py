@@ -7,10 +7,12 @@ nothing changes). Every write goes through `services`, the same code the pages u
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, parser_classes, permission_classes
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -69,6 +71,15 @@ class ConsultationCreateSerializer(serializers.Serializer):
     unit = serializers.CharField(help_text="BPS code of the unit, e.g. 8200")
     topic = serializers.CharField(max_length=200, allow_blank=True)
     description = serializers.CharField(allow_blank=True)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="multipart/form-data only: files (PDF, PNG, JPEG, XLSX, DOCX, PPTX, CSV, TXT)",
+    )
+
+
+def _files(request) -> list:
+    return request.FILES.getlist("attachments") if request.FILES else []
 
 
 class ConsultationSerializer(serializers.Serializer):
@@ -115,6 +126,7 @@ def consultation_data(c: Consultation) -> dict:
     request=ConsultationCreateSerializer, responses={200: ConsultationSerializer(many=True), 201: dict}
 )
 @api_view(["GET", "POST"])
+@parser_classes([JSONParser, MultiPartParser, FormParser])
 @permission_classes([IsAuthenticated])
 def consultations(request):
     """GET: your consultations (staff add `?inbox=1` for their units'). POST: open one."""
@@ -132,7 +144,11 @@ def consultations(request):
     unit = Unit.objects.filter(code=data["unit"], is_active=True).first()
     try:
         consultation = services.consultation_open(
-            user=request.user, unit=unit, topic=data["topic"], description=data["description"]
+            user=request.user,
+            unit=unit,
+            topic=data["topic"],
+            description=data["description"],
+            files=_files(request),
         )
     except DjangoValidationError as exc:
         raise _error(exc) from exc
@@ -151,12 +167,18 @@ def consultation_detail(request, pk: int):
 
 
 class MessageCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
     internal = serializers.BooleanField(default=False, help_text="Staff only: a note the user never sees")
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="multipart/form-data only: files; the body may then be empty",
+    )
 
 
 @extend_schema(request=MessageCreateSerializer, responses={200: dict, 201: dict})
 @api_view(["GET", "POST"])
+@parser_classes([JSONParser, MultiPartParser, FormParser])
 @permission_classes([IsAuthenticated])
 def consultation_messages(request, pk: int):
     """GET `?after=<id>` returns only newer messages: how a client catches up after a reconnect."""
@@ -176,10 +198,28 @@ def consultation_messages(request, pk: int):
             actor=request.user,
             body=serializer.validated_data["body"],
             internal=serializer.validated_data["internal"],
+            files=_files(request),
         )
     except DjangoValidationError as exc:
         raise _error(exc) from exc
     return Response(services.message_payload(message), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses={(200, "application/octet-stream"): bytes})
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def consultation_attachment(request, pk: int, attachment_id: int):
+    """A message's file, for the consultation's user (public messages) or its unit's staff."""
+    consultation, staff = selectors.consultation_for(user=request.user, pk=pk)
+    attachment = selectors.attachment_for(consultation=consultation, staff=staff, pk=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _staff_consultation(request, pk: int) -> Consultation:

@@ -16,4 +16,9 @@ urlpatterns = [
         name="api-consultation-request-clarification",
     ),
     path("consultations/<int:pk>/close/", api.consultation_close, name="api-consultation-close"),
+    path(
+        "consultations/<int:pk>/attachments/<int:attachment_id>/",
+        api.consultation_attachment,
+        name="api-consultation-attachment",
+    ),
 ]

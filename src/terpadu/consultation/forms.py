@@ -4,7 +4,48 @@ from django.utils.translation import gettext_lazy as _
 from terpadu.units.models import Unit
 
 
-class ConsultationForm(forms.Form):
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; type and size are checked by services.check_attachments."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def attachments_field():
+    return MultipleFileField(label=_("Attachments"))
+
+
+def attachments_help() -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    from . import filetypes, services
+
+    return _("%(types)s; up to %(count)d files of at most %(size)s each.") % {
+        "types": filetypes.allowed_labels(),
+        "count": services.attachment_max_files(),
+        "size": filesizeformat(services.attachment_max_bytes()),
+    }
+
+
+class WithAttachments:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()
+
+
+class ConsultationForm(WithAttachments, forms.Form):
     unit = forms.ModelChoiceField(
         label=_("BPS unit"),
         queryset=Unit.objects.filter(is_active=True).order_by("code"),
@@ -21,14 +62,17 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
         max_length=10_000,
     )
+    attachments = attachments_field()
 
 
-class MessageForm(forms.Form):
+class MessageForm(WithAttachments, forms.Form):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         max_length=10_000,
+        required=False,
     )
+    attachments = attachments_field()
     internal = forms.BooleanField(
         label=_("Internal note (staff only)"),
         required=False,

@@ -1,8 +1,12 @@
 """Knowledge base, consultations, their messages and every clock event."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .storage import get_attachment_storage
 
 
 class KnowledgeArticle(models.Model):
@@ -187,6 +191,31 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation.number} #{self.pk} {self.author_kind}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random name: the original is kept in a field, never trusted as a path.
+    return f"{instance.message.consultation_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file sent with a message; stored privately and served only to whoever may read the chat."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=get_attachment_storage, upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class ConsultationEvent(models.Model):

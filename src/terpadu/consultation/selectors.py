@@ -11,7 +11,7 @@ from terpadu.core.access import scope, staff_units
 from terpadu.lib.stemming import stem_words, tokenize, trigram_similarity
 from terpadu.units.models import StaffRole, Unit
 
-from .models import Consultation, KnowledgeArticle, Message
+from .models import Attachment, Consultation, KnowledgeArticle, Message
 
 CONSULTANT_ROLES = [StaffRole.Role.CONSULTANT]
 TYPO_THRESHOLD = 0.3  # pg_trgm's default, as in the library search
@@ -152,5 +152,21 @@ def consultation_for(*, user, pk: int) -> tuple[Consultation, bool]:
 
 def consultation_messages(*, consultation: Consultation, staff: bool, after_id: int = 0) -> QuerySet[Message]:
     """Messages in order; internal notes only for staff; `after_id` for catching up after a reconnect."""
-    qs = consultation.messages.select_related("author").filter(id__gt=after_id).order_by("id")
+    qs = (
+        consultation.messages.select_related("author")
+        .prefetch_related("attachments")
+        .filter(id__gt=after_id)
+        .order_by("id")
+    )
     return qs if staff else qs.filter(internal=False)
+
+
+def attachment_for(*, consultation: Consultation, staff: bool, pk: int) -> Attachment:
+    """An attachment of this consultation the reader may see (staff see internal notes' files); else 404."""
+    qs = Attachment.objects.select_related("message").filter(message__consultation=consultation, pk=pk)
+    if not staff:
+        qs = qs.filter(message__internal=False)
+    attachment = qs.first()
+    if attachment is None:
+        raise Http404
+    return attachment

@@ -8,14 +8,17 @@ recomputed from those events by `clocks.response_clock` and stored for queries. 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -28,8 +31,9 @@ from terpadu.units.calendar import unit_calendar
 from terpadu.units.models import CompletionTime, Mode, ServiceKind, StaffRole, Unit
 from terpadu.units.selectors import completion_time_for
 
-from . import clocks, notifications, signals
+from . import clocks, filetypes, notifications, signals
 from .models import (
+    Attachment,
     Consultation,
     ConsultationEvent,
     ConsultationSequence,
@@ -48,6 +52,9 @@ MAX_TOPIC = 200
 MAX_DESCRIPTION = 10_000
 MAX_MESSAGE = 10_000
 CONSULTANT_ROLES = [StaffRole.Role.CONSULTANT]
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_FILES = 5
 
 Kind = ConsultationEvent.Kind
 Status = Consultation.Status
@@ -147,6 +154,101 @@ def consultation_number(unit: Unit, year: int, sequence: int) -> str:
     return f"K{unit.code}-{year}-{sequence:05d}"
 
 
+# --- attachments ------------------------------------------------------------------------------------
+
+
+def attachment_max_bytes() -> int:
+    return int(getattr(settings, "CONSULTATION_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
+
+
+def attachment_max_files() -> int:
+    return int(getattr(settings, "CONSULTATION_ATTACHMENT_MAX_FILES", ATTACHMENT_MAX_FILES))
+
+
+def _read_all(file) -> bytes:
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read()
+    if hasattr(file, "seek"):
+        file.seek(0)
+    return data if isinstance(data, bytes) else str(data).encode()
+
+
+def check_attachments(files) -> list[tuple[object, filetypes.FileKind]]:
+    """Every file allowed by type (its content agreeing with its extension), size and count; else
+    a ValidationError on `attachments` naming the file, and nothing is stored.
+
+    `files` are Django `File`s (uploads, or `ContentFile(data, name=...)` from the outside channels).
+    """
+    files = [f for f in (files or []) if f is not None]
+    if len(files) > attachment_max_files():
+        raise ValidationError(
+            {
+                "attachments": _("At most %(count)d files may be attached to one message.")
+                % {"count": attachment_max_files()}
+            }
+        )
+    checked = []
+    limit = attachment_max_bytes()
+    for file in files:
+        name = attachment_name(getattr(file, "name", "") or "")
+        size = getattr(file, "size", None)
+        if size is None:
+            size = len(_read_all(file))
+        if size > limit:
+            raise ValidationError(
+                {
+                    "attachments": _("%(name)s is too large (%(size)s); the limit is %(limit)s per file.")
+                    % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+                }
+            )
+        if size == 0:
+            raise ValidationError({"attachments": _("%(name)s is empty.") % {"name": name}})
+        kind = filetypes.sniff(name, lambda file=file: _read_all(file))
+        if kind is None:
+            raise ValidationError(
+                {
+                    "attachments": _(
+                        "%(name)s cannot be attached: only %(types)s files are accepted, "
+                        "and the content must match the file name."
+                    )
+                    % {"name": name, "types": filetypes.allowed_labels()}
+                }
+            )
+        checked.append((file, kind))
+    return checked
+
+
+def attachment_name(name: str) -> str:
+    # Browsers and mail clients may send a full client path; only the last part is the name.
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "lampiran"
+
+
+def attachments_save(*, message: Message, files) -> list[Attachment]:
+    """Check, then store `files` on `message` in the private storage. Raises ValidationError (and
+    stores nothing) if any file is refused; files already written are removed if a later one fails."""
+    checked = check_attachments(files)
+    saved: list[Attachment] = []
+    try:
+        for file, kind in checked:
+            data = _read_all(file)
+            attachment = Attachment(
+                message=message,
+                original_name=attachment_name(file.name),
+                content_type=kind.content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+            attachment.file.save(attachment.original_name, ContentFile(data), save=False)
+            attachment.save()
+            saved.append(attachment)
+    except Exception:
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        raise
+    return saved
+
+
 # --- opening ----------------------------------------------------------------------------------------
 
 
@@ -181,10 +283,12 @@ def consultation_open(
     channel: str = Consultation.Channel.WEB,
     visit=None,
     ticket=None,
+    files=None,
     now: dt.datetime | None = None,
 ) -> Consultation:
-    """Open a consultation; the description becomes the user's first message."""
+    """Open a consultation; the description (with any attachments) becomes the user's first message."""
     topic, description = check_consultation_open(unit=unit, topic=topic, description=description)
+    check_attachments(files)
     now = now or timezone.now()
     year = unit.local(now).year
     sequence = _next_sequence(unit, year)
@@ -202,13 +306,15 @@ def consultation_open(
         created_at=now,
     )
     _event(consultation, Kind.OPENED, now, user, channel=channel)
-    Message.objects.create(
+    first = Message.objects.create(
         consultation=consultation,
         author_kind=Message.Author.USER,
         author=user,
         body=consultation.description,
         created_at=now,
     )
+    if files:
+        attachments_save(message=first, files=files)
     core_events.broadcast(
         inbox_group(unit.code), {"type": "inbox.event", "event": {"kind": "opened", "id": consultation.pk}}
     )
@@ -245,6 +351,21 @@ def message_payload(message: Message) -> dict:
         "internal": message.internal,
         "body": message.body,
         "created_at": message.created_at.isoformat(),
+        "attachments": [attachment_payload(a) for a in message.attachments.all()],
+    }
+
+
+def attachment_payload(attachment: Attachment) -> dict:
+    from django.urls import reverse
+
+    kwargs = {"pk": attachment.message.consultation_id, "attachment_id": attachment.pk}
+    return {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": reverse("consultation:attachment", kwargs=kwargs),
+        "api_url": reverse("api-consultation-attachment", kwargs=kwargs),
     }
 
 
@@ -255,8 +376,11 @@ def _broadcast_message(message: Message) -> None:
         core_events.broadcast(chat_group(message.consultation_id), payload)
 
 
-def check_message_body(body: str) -> str:
+def check_message_body(body: str, *, with_files: bool = False) -> str:
+    """The body as safe HTML; empty is allowed only when files are attached."""
     if body is None or not str(body).strip():
+        if with_files:
+            return ""
         raise ValidationError({"body": _("The message is empty.")})
     body = str(body)
     if len(body) > MAX_MESSAGE:
@@ -264,7 +388,7 @@ def check_message_body(body: str) -> str:
     if has_active_content(body):
         raise ValidationError({"body": _("Scripts and active content are not allowed; write plain text.")})
     html = clean_message_html(body)
-    if not visible_text(html):
+    if not visible_text(html) and not with_files:
         raise ValidationError({"body": _("The message is empty.")})
     return html
 
@@ -275,15 +399,23 @@ def _lock(consultation: Consultation) -> Consultation:
 
 @transaction.atomic
 def message_post(
-    *, consultation: Consultation, actor, body: str, internal: bool = False, now: dt.datetime | None = None
+    *,
+    consultation: Consultation,
+    actor,
+    body: str,
+    internal: bool = False,
+    files=None,
+    now: dt.datetime | None = None,
 ) -> Message:
-    """A message from the user or from staff of the unit (the caller has checked access).
+    """A message from the user or from staff of the unit (the caller has checked access), with
+    optional attachments (all checked before anything is stored).
 
     From the user: resumes a paused clock and stops the 7-day count. From staff (public): answers
     the request (starting the clock first if nobody marked it clear) and starts the 7-day count if
     it is not already running. An internal note changes neither.
     """
-    html = check_message_body(body)
+    html = check_message_body(body, with_files=bool(files))
+    check_attachments(files)
     now = now or timezone.now()
     consultation = _lock(consultation)
     if consultation.is_closed:
@@ -302,6 +434,8 @@ def message_post(
         body=html,
         created_at=now,
     )
+    if files:
+        attachments_save(message=message, files=files)
     if author_kind == Message.Author.USER:
         _on_user_message(consultation, actor, now)
     elif not internal:
@@ -604,3 +738,55 @@ def _broadcast_status(consultation: Consultation) -> None:
     }
     core_events.broadcast(chat_group(consultation.pk), event)
     core_events.broadcast(staff_chat_group(consultation.pk), event)
+
+
+# --- messages arriving from outside channels --------------------------------------------------------
+# WhatsApp and email (consultation.channels) match the sender to a consultation, then post what they
+# wrote here, so the clock and the 7-day rule treat it exactly like a message from the web chat.
+
+
+def channel_text_html(text: str) -> str:
+    """What someone wrote on WhatsApp or in an email, as safe HTML: it is text, so every `<` is escaped
+    (never refused, unlike the chat form: the sender is not there to read a form error)."""
+    from django.utils.html import escape
+
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 1] + "…"
+    return clean_message_html(escape(text))
+
+
+@transaction.atomic
+def message_post_from_channel(
+    *, consultation: Consultation, text: str, files=None, now: dt.datetime | None = None
+) -> Message:
+    """Post `text` (and `files`, already checked) as the consultation's user's message.
+
+    The caller has matched the sender to this consultation (its user, or the WhatsApp/email contact
+    of a consultation without an account). Locks the consultation like `message_post`: a paused
+    clock resumes and the 7-day count stops.
+    """
+    html = channel_text_html(text)
+    if not visible_text(html) and not files:
+        raise ValidationError({"body": _("The message is empty.")})
+    now = now or timezone.now()
+    consultation = _lock(consultation)
+    if consultation.is_closed:
+        raise ValidationError({"body": _("This consultation is closed; open a new one to ask again.")})
+    message = Message.objects.create(
+        consultation=consultation,
+        author_kind=Message.Author.USER,
+        author=consultation.user,
+        body=html,
+        created_at=now,
+    )
+    if files:
+        attachments_save(message=message, files=files)
+    _on_user_message(consultation, consultation.user, now)
+    _broadcast_message(message)
+    return message
+
+
+def consultations_claim(*, consultation_ids: list[int], user) -> int:
+    """Consultations opened over WhatsApp or email before the person had an account become theirs."""
+    return Consultation.objects.filter(pk__in=consultation_ids, user__isnull=True).update(user=user)

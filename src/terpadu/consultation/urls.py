@@ -11,5 +11,10 @@ urlpatterns = [
     path("konsultasi/artikel/<int:pk>/", views.article_detail, name="article"),
     path("konsultasi/artikel/<int:pk>/terjawab/", views.article_answered, name="article-answered"),
     path("konsultasi/<int:pk>/", views.consultation_detail, name="detail"),
+    path(
+        "konsultasi/<int:pk>/lampiran/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("konsultasi/<int:pk>/<str:action>/", views.consultation_action, name="action"),
 ]

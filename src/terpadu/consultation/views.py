@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -37,7 +37,9 @@ def my_consultations(request):
 
 @login_required
 def consultation_new(request):
-    form = ConsultationForm(request.POST or None, initial={"unit": request.GET.get("unit")})
+    form = ConsultationForm(
+        request.POST or None, request.FILES or None, initial={"unit": request.GET.get("unit")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.consultation_open(
@@ -45,6 +47,7 @@ def consultation_new(request):
                 unit=form.cleaned_data["unit"],
                 topic=form.cleaned_data["topic"],
                 description=form.cleaned_data["description"],
+                files=form.cleaned_data["attachments"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -94,19 +97,29 @@ def article_detail(request, pk: int):
 @login_required
 def consultation_detail(request, pk: int):
     consultation, staff = selectors.consultation_for(user=request.user, pk=pk)
-    form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_post(
-                consultation=consultation,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                internal=staff and form.cleaned_data["internal"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("consultation:detail", pk=pk)
+    form = MessageForm(request.POST or None, request.FILES or None)
+    # The chat page posts files with fetch() and reads the answer as JSON; the message itself
+    # arrives over the WebSocket like any other.
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                message = services.message_post(
+                    consultation=consultation,
+                    actor=request.user,
+                    body=form.cleaned_data["body"],
+                    internal=staff and form.cleaned_data["internal"],
+                    files=form.cleaned_data["attachments"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                if wants_json:
+                    return JsonResponse({"message": services.message_payload(message)}, status=201)
+                return redirect("consultation:detail", pk=pk)
+        if wants_json:
+            errors = [str(e) for errors in form.errors.values() for e in errors]
+            return JsonResponse({"errors": errors}, status=400)
     chat = list(selectors.consultation_messages(consultation=consultation, staff=staff))
     return render(
         request,
@@ -143,3 +156,20 @@ def consultation_action(request, pk: int, action: str):
         for message in exc.messages:
             messages.error(request, message)
     return redirect("consultation:detail", pk=pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int, attachment_id: int):
+    """A file of a message, only to the consultation's user (public messages) or its unit's staff."""
+    consultation, staff = selectors.consultation_for(user=request.user, pk=pk)
+    attachment = selectors.attachment_for(consultation=consultation, staff=staff, pk=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

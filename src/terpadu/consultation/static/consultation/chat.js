@@ -25,7 +25,22 @@
     body.className = "chat-body";
     // The server stores only sanitised HTML (nh3) for message bodies.
     body.innerHTML = message.body;
-    wrapper.append(meta, body);
+    wrapper.append(meta);
+    if (message.body) wrapper.append(body);
+    if (message.attachments && message.attachments.length) {
+      const list = document.createElement("ul");
+      list.className = "chat-attachments list-unstyled small mb-0";
+      for (const file of message.attachments) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = file.url;
+        link.download = "";
+        link.textContent = file.name;
+        item.append(link);
+        list.append(item);
+      }
+      wrapper.append(list);
+    }
     chat.append(wrapper);
     chat.scrollTop = chat.scrollHeight;
   }
@@ -59,7 +74,19 @@
       event.preventDefault();
       const body = form.querySelector("[name=body]");
       const internal = form.querySelector("[name=internal]");
+      const files = form.querySelector("[name=attachments]");
       if (errorBox) errorBox.textContent = "";
+      if (files && files.files.length) {
+        // Files go over HTTP (multipart); the saved message comes back over the socket.
+        fetch(location.pathname, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then((response) => response.json().then((data) => ({ ok: response.ok, data })))
+          .then(({ ok, data }) => {
+            if (ok) { render(data.message); form.reset(); }
+            else if (errorBox) errorBox.textContent = (data.errors || []).join(" ");
+          })
+          .catch(() => { if (errorBox) errorBox.textContent = errorBox.dataset.offline || ""; });
+        return;
+      }
       socket.send(JSON.stringify({ type: "message", body: body.value, internal: Boolean(internal && internal.checked) }));
       body.value = "";
     });
