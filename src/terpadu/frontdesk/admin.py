@@ -3,8 +3,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from terpadu.frontdesk import services
+from terpadu.frontdesk import appointments, services
 from terpadu.frontdesk.models import (
+    Appointment,
     Counter,
     Device,
     Locker,
@@ -124,3 +125,19 @@ class VisitAdmin(ReadOnlyAdmin):
 class LockerDepositAdmin(ReadOnlyAdmin):
     list_display = ["deposited_at", "unit", "locker", "visit", "id_number_masked", "returned_at"]
     exclude = ["id_number_encrypted", "id_number_hash"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyAdmin):
+    """Bookings are made from a consultation or the API; here they are looked up and cancelled."""
+
+    list_display = ["starts_at", "unit", "service", "code", "name", "status", "ticket", "source"]
+    list_filter = ["status", "service__kind"]
+    search_fields = ["code", "name", "email", "phone"]
+    date_hierarchy = "starts_at"
+    actions = ["cancel"]
+
+    @admin.action(description=_("Cancel the selected appointments"))
+    def cancel(self, request, queryset):
+        for appointment in queryset.filter(status=Appointment.Status.BOOKED):
+            appointments.appointment_cancel(appointment=appointment, actor=request.user)

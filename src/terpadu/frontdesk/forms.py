@@ -129,3 +129,20 @@ class DepositForm(forms.Form):
 
 class DeviceActivationForm(forms.Form):
     token = forms.CharField(label=_("Device token"), max_length=80, widget=forms.PasswordInput(BIG))
+
+
+class AppointmentCodeForm(forms.Form):
+    """The code of a booked appointment, typed at the kiosk to check in."""
+
+    code = forms.CharField(
+        label=_("Appointment code"),
+        max_length=20,
+        widget=forms.TextInput(
+            BIG
+            | {
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "class": "form-control form-control-lg kiosk-code",
+            }
+        ),
+    )

@@ -192,6 +192,7 @@ def _ticket_brief(ticket: Ticket) -> dict:
         "service": ticket.service.kind,
         "service_name": ticket.service.name,
         "status": ticket.status,
+        "is_appointment": ticket.is_appointment,
         "counter": ticket.counter.name if ticket.counter_id else None,
         "counter_number": ticket.counter.number if ticket.counter_id else None,
         "called_at": ticket.called_at.isoformat() if ticket.called_at else None,

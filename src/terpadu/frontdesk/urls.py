@@ -6,6 +6,12 @@ urlpatterns = [
     path("unit/<str:code>/buku-tamu/", views.kiosk, name="frontdesk-kiosk"),
     path("unit/<str:code>/buku-tamu/kenali/", views.kiosk_lookup, name="frontdesk-kiosk-lookup"),
     path("unit/<str:code>/buku-tamu/selesai/<int:visit_id>/", views.kiosk_done, name="frontdesk-kiosk-done"),
+    path("unit/<str:code>/buku-tamu/janji/", views.kiosk_appointment, name="frontdesk-kiosk-appointment"),
+    path(
+        "unit/<str:code>/buku-tamu/janji/<int:ticket_id>/",
+        views.kiosk_appointment_done,
+        name="frontdesk-kiosk-appointment-done",
+    ),
     path("unit/<str:code>/perangkat/aktifkan/", views.device_activate, name="frontdesk-device-activate"),
     path("unit/<str:code>/antrian/layar/", views.board, name="frontdesk-board"),
     path("unit/<str:code>/loket/", views.counter_list, name="frontdesk-counters"),

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from terpadu.core.access import unit_for_staff
-from terpadu.frontdesk import selectors, services
+from terpadu.frontdesk import appointments, selectors, services
 from terpadu.frontdesk.api import DESK_ROLES, QUEUE_ROLES, estimate_note
 from terpadu.frontdesk.forms import (
+    AppointmentCodeForm,
     CallTicketForm,
     DepositForm,
     DeviceActivationForm,
@@ -29,6 +30,7 @@ from terpadu.units.models import Unit
 
 DEVICE_SESSION_KEY = "frontdesk_device"
 KIOSK_VISIT_SESSION_KEY = "frontdesk_kiosk_visits"
+KIOSK_TICKET_SESSION_KEY = "frontdesk_kiosk_appointment_tickets"
 
 
 def _session_device(request) -> Device | None:
@@ -118,9 +120,13 @@ def _guest_book_entry(request, unit, device, data):
             source=Visit.Source.KIOSK if device else Visit.Source.STAFF,
             **data,
         )
-        tickets = [
+        # Someone whose appointment is due now gets its appointment ticket instead of a walk-in one.
+        booked = appointments.appointments_check_in_visit(visit=visit, device=device, actor=actor)
+        covered = {appointment.service.kind for appointment in booked}
+        tickets = [appointment.ticket for appointment in booked] + [
             services.ticket_issue(unit=unit, service=kind, visit=visit, actor=actor, device=device)
             for kind in visit.services
+            if kind not in covered
         ]
     return visit, tickets
 
@@ -154,6 +160,49 @@ def kiosk_done(request, unit, device, visit_id):
             request.build_absolute_uri(reverse("frontdesk-ticket", args=[ticket.public_code]))
         )
     return render(request, "frontdesk/kiosk_done.html", {"unit": unit, "visit": visit, "tickets": tickets})
+
+
+@kiosk_view
+def kiosk_appointment(request, unit, device):
+    """Check in with the appointment code: an appointment ticket, called before the walk-in line."""
+    form = AppointmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = appointments.appointment_check_in(
+                unit=unit,
+                code=form.cleaned_data["code"],
+                device=device,
+                actor=request.user if request.user.is_authenticated else None,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            request.session[KIOSK_TICKET_SESSION_KEY] = [
+                appointment.ticket_id,
+                *request.session.get(KIOSK_TICKET_SESSION_KEY, []),
+            ][:5]
+            return redirect(
+                "frontdesk-kiosk-appointment-done", code=unit.code, ticket_id=appointment.ticket_id
+            )
+    return render(request, "frontdesk/kiosk_appointment.html", {"unit": unit, "form": form, "device": device})
+
+
+@kiosk_view
+def kiosk_appointment_done(request, unit, device, ticket_id):
+    # Only the ticket this browser just checked in, as for the guest book.
+    if ticket_id not in request.session.get(KIOSK_TICKET_SESSION_KEY, []):
+        raise Http404
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("service", "appointment"), pk=ticket_id, unit=unit, is_appointment=True
+    )
+    ticket.qr_svg = _qr_svg(
+        request.build_absolute_uri(reverse("frontdesk-ticket", args=[ticket.public_code]))
+    )
+    return render(
+        request,
+        "frontdesk/kiosk_done.html",
+        {"unit": unit, "visit": {"name": ticket.appointment.name}, "tickets": [ticket]},
+    )
 
 
 def _qr_svg(url: str) -> str:

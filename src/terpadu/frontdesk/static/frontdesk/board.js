@@ -139,6 +139,13 @@
     item.append(a, b);
     return item;
   }
+  // An appointment ticket is called before the walk-in line: the board says why.
+  function appointmentMark() {
+    const mark = document.createElement("span");
+    mark.className = "board-appointment";
+    mark.textContent = body.dataset.appointmentWord;
+    return mark;
+  }
   function render(state) {
     const last = state.last_calls[0];
     els.number.textContent = last ? last.number : "---";
@@ -153,11 +160,18 @@
         const num = document.createElement("span");
         num.className = "num";
         num.textContent = c.current ? c.current.number : "—";
+        if (c.current && c.current.is_appointment) num.append(appointmentMark());
         row.append(name, num);
         return row;
       })
     );
-    els.lastCalls.replaceChildren(...state.last_calls.slice(0, 6).map((t) => li(t.number, t.counter || "")));
+    els.lastCalls.replaceChildren(
+      ...state.last_calls.slice(0, 6).map((t) => {
+        const item = li(t.number, t.counter || "");
+        if (t.is_appointment) item.firstChild.append(appointmentMark());
+        return item;
+      })
+    );
     renderWaiting(state.services.map((s) => [s.name, s.waiting]));
   }
   let serviceNames = {};
