@@ -132,3 +132,47 @@ class _captured_on_commit:  # noqa: N801 - used as a context manager like pytest
 
 
 captured_on_commit = _captured_on_commit
+
+
+def make_walk_in(unit, name: str = "Siti Aminah", *, email: str = "siti@example.com", when=None, ticket=""):
+    """A guest-book entry of `unit` (today unless `when`), optionally with a library ticket number."""
+    from django.utils import timezone
+
+    from terpadu.frontdesk.models import QueueService, Ticket, Visit
+
+    when = when or timezone.now()
+    visit = Visit.objects.create(
+        unit=unit,
+        created_at=when,
+        name=name,
+        email=email,
+        id_type="passport",
+        consent_at=when,
+        consent_version="test",
+        services=["library"],
+    )
+    if ticket:
+        service, _ = QueueService.objects.get_or_create(
+            unit=unit, kind="library", defaults={"name": "Perpustakaan", "prefix": ticket[0]}
+        )
+        Ticket.objects.create(
+            unit=unit,
+            service=service,
+            numbering_service=service,
+            local_day=when.astimezone(unit.zone).date(),
+            sequence=int(ticket[1:]),
+            number=ticket,
+            visit=visit,
+            issued_at=when,
+        )
+    return visit
+
+
+@pytest.fixture
+def visit_a(unit_a):
+    return make_walk_in(unit_a, ticket="B007")
+
+
+@pytest.fixture
+def visit_b(unit_b):
+    return make_walk_in(unit_b, "Yohana Tuhehay", email="yohana@example.com")

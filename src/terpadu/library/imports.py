@@ -1,8 +1,10 @@
 """Bulk catalogue import (CSV, XLSX, MARCXML, ISO 2709) and export (CSV, MARC).
 
-Import is two steps: `catalogue_import_check` reads and validates every row and returns a
-report; nothing is written. `catalogue_import_apply` writes all rows in one transaction, and
-only if the report has no errors — a file with one bad row changes nothing.
+Import is two steps: `catalogue_import_check` reads and validates every row (against the file
+and the catalogue) and returns a report; nothing is written. `catalogue_import_apply` (the API)
+writes all rows in one transaction, and only if the report has no errors — a file with one bad
+row changes nothing. The staff page keeps a clean report as an `ImportJob` until the librarian
+confirms, then `import_job_run` imports it in the background with its progress on the job.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from dataclasses import dataclass, field
 import pymarc
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from terpadu.core.access import get_for_staff
+from terpadu.core.events import enqueue
 from terpadu.units.models import Unit
 
 from . import services
-from .models import PrintCopy, Publication
+from .models import ImportJob, PrintCopy, Publication
 
 COLUMNS = [
     "title",
@@ -64,7 +69,10 @@ class ImportReport:
             "ok": self.ok,
             "rows": len(self.rows),
             "file_errors": self.file_errors,
-            "errors": [{"line": r.line, "errors": r.errors} for r in self.error_rows],
+            "errors": [
+                {"line": r.line, "title": r.data.get("title", ""), "errors": r.errors}
+                for r in self.error_rows
+            ],
         }
 
 
@@ -196,45 +204,70 @@ def catalogue_import_check(*, unit: Unit, content: bytes, filename: str) -> Impo
                 result.errors.setdefault("barcode", []).append(_("Repeated in this file."))
             seen_barcodes.add(d["barcode"])
         rows.append(result)
+    _check_against_catalogue(unit, rows, seen_numbers, seen_barcodes)
     return ImportReport(rows)
 
 
+def _check_against_catalogue(
+    unit: Unit, rows: list[RowResult], numbers: set[str], barcodes: set[str]
+) -> None:
+    """Rows that would collide with what the catalogue already holds (two queries for the file)."""
+    taken_numbers = set(
+        Publication.objects.filter(unit=unit, publication_number__in=numbers).values_list(
+            "publication_number", flat=True
+        )
+    )
+    taken_barcodes = set(PrintCopy.objects.filter(barcode__in=barcodes).values_list("barcode", flat=True))
+    for row in rows:
+        if row.data["publication_number"] in taken_numbers:
+            row.errors.setdefault("publication_number", []).append(
+                _("This unit's catalogue already has this publication number.")
+            )
+        if row.data["barcode"] in taken_barcodes:
+            row.errors.setdefault("barcode", []).append(_("A printed copy with this barcode already exists."))
+
+
+def _import_row(*, actor, unit: Unit, d: dict) -> Publication:
+    pub = services.publication_save(
+        actor=None,
+        unit=unit,
+        data={
+            k: d[k]
+            for k in (
+                "title",
+                "subtitle",
+                "abstract",
+                "catalogue_number",
+                "publication_number",
+                "issn",
+                "isbn",
+            )
+        }
+        | {"year": int(str(d["year"]).split(".")[0])},
+        subjects=[s for s in d["subjects"].split(";") if s.strip()],
+        series=d["series"],
+    )
+    if d["barcode"]:
+        services.print_copy_save(
+            actor=actor,
+            publication=pub,
+            unit=unit,
+            data={
+                "barcode": d["barcode"],
+                "location": d["location"] or "display",
+                "shelf_code": d["shelf_code"],
+            },
+        )
+    return pub
+
+
 def catalogue_import_apply(*, actor, unit: Unit, report: ImportReport, progress=None) -> int:
+    """All rows in one transaction (the API's synchronous import): one failure changes nothing."""
     if not report.ok:
         raise ValidationError(_("Fix the errors in the report first; nothing was imported."))
     with transaction.atomic():
         for n, row in enumerate(report.rows, start=1):
-            d = row.data
-            pub = services.publication_save(
-                actor=None,
-                unit=unit,
-                data={
-                    k: d[k]
-                    for k in (
-                        "title",
-                        "subtitle",
-                        "abstract",
-                        "catalogue_number",
-                        "publication_number",
-                        "issn",
-                        "isbn",
-                    )
-                }
-                | {"year": int(str(d["year"]).split(".")[0])},
-                subjects=[s for s in d["subjects"].split(";") if s.strip()],
-                series=d["series"],
-            )
-            if d["barcode"]:
-                services.print_copy_save(
-                    actor=actor,
-                    publication=pub,
-                    unit=unit,
-                    data={
-                        "barcode": d["barcode"],
-                        "location": d["location"] or "display",
-                        "shelf_code": d["shelf_code"],
-                    },
-                )
+            _import_row(actor=actor, unit=unit, d=row.data)
             if progress is not None:
                 progress(n, len(report.rows))
         services.audit(
@@ -245,6 +278,114 @@ def catalogue_import_apply(*, actor, unit: Unit, report: ImportReport, progress=
             summary=f"{len(report.rows)} publications",
         )
     return len(report.rows)
+
+
+# --- imports started from the staff page (checked, confirmed, run in the background) ---------------
+
+IMPORT_BATCH = 100
+
+
+def import_job_check(
+    *, actor, unit: Unit, content: bytes, filename: str
+) -> tuple[ImportReport, ImportJob | None]:
+    """Validate the file; keep the checked rows as a job waiting for confirmation, only if all are good.
+
+    A file with errors leaves nothing behind: the report is shown and the catalogue is untouched.
+    """
+    report = catalogue_import_check(unit=unit, content=content, filename=filename)
+    if not report.ok:
+        return report, None
+    with transaction.atomic():
+        # An earlier check the same librarian never confirmed is replaced by this one.
+        ImportJob.objects.filter(unit=unit, created_by=actor, status=ImportJob.Status.CHECKED).delete()
+        job = ImportJob.objects.create(
+            unit=unit,
+            created_by=actor,
+            filename=(filename or "katalog")[:255],
+            status=ImportJob.Status.CHECKED,
+            rows=[{"line": r.line, "data": r.data} for r in report.rows],
+            report=report.as_dict(),
+            total=len(report.rows),
+        )
+    return report, job
+
+
+@transaction.atomic
+def import_job_start(*, actor, job_id: int) -> ImportJob:
+    """The librarian confirmed the report: queue the import (it runs in the background)."""
+    job = get_for_staff(ImportJob.objects.select_for_update(), actor, roles=services.LIBRARIAN, pk=job_id)
+    if job.status != ImportJob.Status.CHECKED:
+        raise ValidationError(_("This import has already been started."))
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["status"])
+    from .tasks import run_catalogue_import
+
+    enqueue(run_catalogue_import, job.pk)
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Import the confirmed rows in batches; `done` commits with each batch. Safe to run twice.
+
+    Each batch is its own transaction, so the progress bar shows what the catalogue really holds.
+    The rows were validated before confirmation; should one fail now (say, the same barcode was
+    entered meanwhile), the import stops there and the summary names the row and what is in.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).select_related("unit").first()
+        if job is None or job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
+            return job
+        job.status = ImportJob.Status.RUNNING
+        job.started_at = job.started_at or timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    rows, unit, actor = job.rows, job.unit, job.created_by
+    while True:
+        with transaction.atomic():
+            state = ImportJob.objects.select_for_update().only("id", "status", "done").get(pk=job_id)
+            if state.status != ImportJob.Status.RUNNING:
+                break
+            batch = rows[state.done : state.done + IMPORT_BATCH]
+            if not batch:
+                ImportJob.objects.filter(pk=job_id).update(
+                    status=ImportJob.Status.DONE, finished_at=timezone.now(), rows=[]
+                )
+                services.audit(
+                    actor=actor,
+                    action="library.catalogue_imported",
+                    obj=unit,
+                    unit_code=unit.code,
+                    summary=f"{len(rows)} publications from {job.filename}",
+                )
+                break
+            failed = _import_batch(actor=actor, unit=unit, batch=batch)
+            if failed:
+                ImportJob.objects.filter(pk=job_id).update(
+                    status=ImportJob.Status.FAILED, finished_at=timezone.now(), error=failed
+                )
+                break
+            ImportJob.objects.filter(pk=job_id).update(done=state.done + len(batch))
+    job.refresh_from_db()
+    return job
+
+
+def _import_batch(*, actor, unit: Unit, batch: list[dict]) -> str:
+    """Import the rows of one batch all together; on a failure, roll the batch back and say why."""
+    try:
+        with transaction.atomic():
+            for row in batch:
+                try:
+                    _import_row(actor=actor, unit=unit, d=row["data"])
+                except ValidationError as exc:
+                    raise _RowFailed(row["line"], " ".join(exc.messages)) from exc
+    except _RowFailed as failure:
+        return _("Row %(line)d: %(error)s") % {"line": failure.line, "error": failure.message}
+    return ""
+
+
+class _RowFailed(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
 
 
 # --- export -----------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -139,3 +141,55 @@ def publication_usage(pub: Publication) -> dict:
         downloads=Count("id", filter=Q(kind="download")),
     )
     return rows
+
+
+# --- walk-in visitors -----------------------------------------------------------------------------
+
+
+def visits_today(*, unit, query: str = "", limit: int = 30) -> list:
+    """Today's guest-book entries of `unit` still in the building, newest first, by name or ticket."""
+    from terpadu.frontdesk.selectors import local_day, open_visits
+
+    visits = open_visits(unit=unit, day=local_day(unit))
+    query = " ".join((query or "").split())
+    if query:
+        visits = visits.filter(Q(name__icontains=query) | Q(tickets__number__iexact=query)).distinct()
+    return list(visits.prefetch_related("tickets")[:limit])
+
+
+def visit_library_use(visit) -> dict:
+    """What a walk-in visitor did in the library during one visit."""
+    from .models import ReadingLog, ScannerLog
+
+    return {
+        "readings": list(
+            ReadingLog.objects.filter(visit=visit)
+            .select_related("publication", "copy")
+            .order_by("created_at")
+        ),
+        "scans": list(
+            ScannerLog.objects.filter(visit=visit).select_related("publication").order_by("created_at")
+        ),
+        "retrievals": list(
+            RetrievalRequest.objects.filter(visit=visit)
+            .select_related("publication", "copy")
+            .order_by("requested_at")
+        ),
+        "requests": list(
+            SoftcopyRequest.objects.filter(visit=visit).select_related("publication").order_by("created_at")
+        ),
+    }
+
+
+def readings_today(*, unit) -> list:
+    """Today's reading-room uses of the unit with their visitor, for the desk."""
+    from terpadu.frontdesk.selectors import local_day
+
+    from .models import ReadingLog
+
+    start = dt.datetime.combine(local_day(unit), dt.time.min, tzinfo=unit.zone)
+    return list(
+        ReadingLog.objects.filter(unit=unit, created_at__gte=start)
+        .select_related("publication", "copy", "visit")
+        .order_by("-created_at")[:50]
+    )

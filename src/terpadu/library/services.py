@@ -23,16 +23,21 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from terpadu.core.access import get_for_staff
+from terpadu.core.access import get_for_staff, staff_units
 from terpadu.core.events import broadcast, enqueue, on_commit
 from terpadu.core.models import audit
+from terpadu.frontdesk.models import Visit
+from terpadu.frontdesk.selectors import local_day
 from terpadu.lib.pdfcheck import InvalidPdf, extract_page_texts, render_page_png, validate_pdf
 from terpadu.lib.watermark import find_watermark_code, render_watermarked_page_png, watermark_pdf
+from terpadu.library import signals
 from terpadu.units.models import StaffRole, Unit
 
 from . import search
@@ -515,7 +520,9 @@ def check_softcopy_request(*, user, publication: Publication, purpose: str) -> s
 
 
 @transaction.atomic
-def softcopy_request_create(*, user, publication: Publication, purpose: str, actor=None) -> SoftcopyRequest:
+def softcopy_request_create(
+    *, user, publication: Publication, purpose: str, actor=None, visit: Visit | None = None
+) -> SoftcopyRequest:
     """An online request, or one staff enter for a walk-in visitor (`actor` is then the staff member)."""
     purpose = check_softcopy_request(user=user, publication=publication, purpose=purpose)
     walk_in = actor is not None and actor != user
@@ -526,9 +533,74 @@ def softcopy_request_create(*, user, publication: Publication, purpose: str, act
         purpose=purpose,
         channel=SoftcopyRequest.Channel.WALK_IN if walk_in else SoftcopyRequest.Channel.ONLINE,
         created_by=actor if walk_in else None,
+        visit=visit if walk_in else None,
     )
     _notify_request(req, token=None)
     broadcast(f"library.{publication.unit.code}", {"type": "library.request", "id": req.pk})
+    return req
+
+
+def _walk_in_account(*, email: str, name: str):
+    """The account with this email, or a new one without a password (the visitor sets it by email).
+
+    The requester needs an account: the link to the copy only opens for its owner. A visitor
+    without one gets an account that cannot log in until they choose a password through the
+    password-reset mail, which also proves the address is theirs.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        if not user.is_active:
+            raise ValidationError({"email": _("The account with this email is closed.")})
+        return user, False
+    user = User.objects.create_user(email=email, password=None, name=name[:150])
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    return user, True
+
+
+@transaction.atomic
+def softcopy_request_walk_in(
+    *, actor, unit: Unit, visit_id, publication_id, email: str, purpose: str
+) -> SoftcopyRequest:
+    """Staff enter a softcopy request for a walk-in visitor of today, by the visitor's email."""
+    from django.core.validators import validate_email
+
+    if not staff_units(actor, LIBRARIAN).filter(pk=unit.pk).exists():
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    visit = None
+    try:
+        visit = visit_of_today(unit=unit, visit_id=visit_id)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    email = (email or (visit.email if visit else "") or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Give the visitor's email address: the link to the copy is sent there.")]
+    publication = (
+        Publication.objects.filter(pk=publication_id, is_published=True).select_related("unit").first()
+        if str(publication_id or "").isdigit()
+        else None
+    )
+    if publication is None:
+        errors["publication"] = [_("Choose the publication the visitor asks for.")]
+    if errors:
+        raise ValidationError(errors)
+    user, created = _walk_in_account(email=email, name=visit.name)
+    req = softcopy_request_create(
+        user=user, publication=publication, purpose=purpose, actor=actor, visit=visit
+    )
+    audit(
+        actor=actor,
+        action="library.request_walk_in",
+        obj=req,
+        unit_code=unit.code,
+        summary=f"{visit.name} <{email}>" + (" (new account)" if created else ""),
+    )
     return req
 
 
@@ -553,6 +625,7 @@ def softcopy_request_approve(
     req.save(update_fields=["status", "decided_by", "decided_at", "token_hash", "expires_at"])
     audit(actor=actor, action="library.request_approved", obj=req, unit_code=req.unit.code)
     _notify_request(req, token=token)
+    on_commit(lambda: signals.softcopy_request_fulfilled.send(sender=SoftcopyRequest, request=req))
     return req, token
 
 
@@ -601,11 +674,22 @@ def _notify_request(req: SoftcopyRequest, *, token: str | None) -> None:
     user = req.user
     link = f"{settings.SITE_URL}/pustaka/permintaan/t/{token}/" if token else ""
     portal = f"{settings.SITE_URL}/pustaka/saya/"
+    # An account opened at the desk has no password yet: the mail says how to set one.
+    set_password = (
+        "" if user.has_usable_password() else f"{settings.SITE_URL}{reverse('account_reset_password')}"
+    )
     attach = None
     if token and req.publication.digital_file.size_bytes <= ATTACH_MAX_BYTES:
         copy = download_issue(user=user, publication=req.publication, softcopy_request=req)
         attach = (copy.filename, copy.content)
-    context = {"req": req, "link": link, "portal": portal, "user": user, "attached": attach is not None}
+    context = {
+        "req": req,
+        "link": link,
+        "portal": portal,
+        "user": user,
+        "attached": attach is not None,
+        "set_password": set_password,
+    }
     subject = {
         SoftcopyRequest.Status.PENDING: "Permintaan softcopy diterima",
         SoftcopyRequest.Status.APPROVED: "Permintaan softcopy disetujui",
@@ -631,12 +715,31 @@ class ReadingRoomOutcome:
     retrieval: RetrievalRequest | None
 
 
+def visit_of_today(*, unit: Unit, visit_id) -> Visit:
+    """The walk-in's guest-book entry of today in `unit`, still in the building; else a clear error.
+
+    Reading-room use, scans, retrievals and walk-in requests hang off this visit, so the guest
+    book and the library tell one story. A visit of another unit answers like an unknown one.
+    """
+    try:
+        visit = Visit.objects.select_related("unit").get(pk=int(visit_id), unit=unit)
+    except (Visit.DoesNotExist, TypeError, ValueError):
+        raise ValidationError(
+            {"visit": _("Choose the visitor from today's guest book of this unit.")}
+        ) from None
+    if visit.created_at.astimezone(unit.zone).date() != local_day(unit):
+        raise ValidationError(
+            {"visit": _("This guest-book entry is not from today: the visitor signs in again.")}
+        )
+    if visit.checked_out_at is not None:
+        raise ValidationError({"visit": _("This visitor has already checked out.")})
+    return visit
+
+
 @transaction.atomic
-def reading_room_request(*, actor, unit: Unit, copy_id: int, visitor_name: str) -> ReadingRoomOutcome:
+def reading_room_request(*, actor, unit: Unit, copy_id: int, visit_id) -> ReadingRoomOutcome:
     """A walk-in visitor asks for an item: read from the shelf now, or fetched from storage."""
-    visitor_name = " ".join((visitor_name or "").split())
-    if not visitor_name:
-        raise ValidationError({"visitor_name": _("Give the visitor's name (from today's guest book).")})
+    visit = visit_of_today(unit=unit, visit_id=visit_id)
     copy = get_for_staff(
         PrintCopy.objects.select_for_update().select_related("publication"),
         actor,
@@ -653,11 +756,21 @@ def reading_room_request(*, actor, unit: Unit, copy_id: int, visitor_name: str) 
         copy.status = PrintCopy.Status.IN_USE
         copy.save(update_fields=["status"])
         log_entry = ReadingLog.objects.create(
-            unit=unit, publication=copy.publication, copy=copy, visitor_name=visitor_name, recorded_by=actor
+            unit=unit,
+            publication=copy.publication,
+            copy=copy,
+            visit=visit,
+            visitor_name=visit.name,
+            recorded_by=actor,
         )
         return ReadingRoomOutcome(log_entry, None)
     retrieval = RetrievalRequest.objects.create(
-        unit=unit, copy=copy, publication=copy.publication, visitor_name=visitor_name, requested_by=actor
+        unit=unit,
+        copy=copy,
+        publication=copy.publication,
+        visit=visit,
+        visitor_name=visit.name,
+        requested_by=actor,
     )
     broadcast(f"library.{unit.code}", {"type": "library.retrieval", "id": retrieval.pk})
     return ReadingRoomOutcome(None, retrieval)
@@ -700,6 +813,7 @@ def retrieval_advance(*, actor, retrieval_id: int, status: str) -> RetrievalRequ
             unit=retrieval.unit,
             publication=retrieval.publication,
             copy=copy,
+            visit_id=retrieval.visit_id,
             visitor_name=retrieval.visitor_name,
             from_storage=True,
             recorded_by=actor,
@@ -725,7 +839,8 @@ def copy_return(*, actor, copy_id: int) -> PrintCopy:
 
 
 @transaction.atomic
-def scanner_use_record(*, actor, unit: Unit, copy_id: int, pages: int, visitor_name: str = "") -> ScannerLog:
+def scanner_use_record(*, actor, unit: Unit, copy_id: int, pages: int, visit_id) -> ScannerLog:
+    visit = visit_of_today(unit=unit, visit_id=visit_id)
     copy = get_for_staff(PrintCopy.objects.select_related("publication"), actor, roles=LIBRARIAN, pk=copy_id)
     try:
         pages = int(pages)
@@ -738,7 +853,8 @@ def scanner_use_record(*, actor, unit: Unit, copy_id: int, pages: int, visitor_n
         publication=copy.publication,
         copy=copy,
         pages=pages,
-        visitor_name=" ".join((visitor_name or "").split()),
+        visit=visit,
+        visitor_name=visit.name,
         recorded_by=actor,
     )
 

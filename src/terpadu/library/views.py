@@ -6,17 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from terpadu.core.access import get_for_staff, staff_units, unit_for_staff
+from terpadu.frontdesk.models import Visit
 
-from . import selectors, services
+from . import imports, selectors, services
 from .api import client_ip, pdf_response
-from .models import DigitalFile, DownloadRecord, PrintCopy, Publication, SoftcopyRequest
+from .models import DigitalFile, DownloadRecord, ImportJob, PrintCopy, Publication, SoftcopyRequest
 from .search import Filters, publication_search
 from .storage import private_storage
 
@@ -183,7 +185,9 @@ def my_library(request):
             "requests": SoftcopyRequest.objects.filter(user=request.user).select_related(
                 "publication", "unit"
             )[:100],
-            "downloads": DownloadRecord.objects.filter(user=request.user).select_related("unit")[:100],
+            "downloads": DownloadRecord.objects.filter(user=request.user).select_related(
+                "unit", "publication"
+            )[:100],
         },
     )
 
@@ -246,6 +250,9 @@ def desk(request, code: str):
             "unit": unit,
             "pending": pending,
             "retrievals": selectors.retrieval_live(unit=unit),
+            "visits": selectors.visits_today(unit=unit),
+            "readings": selectors.readings_today(unit=unit),
+            "prefix": "rr",
             "usage": selectors.usage_summary(unit=unit),
             "publications": Publication.objects.filter(unit=unit)
             .select_related("digital_file")
@@ -290,6 +297,7 @@ def reading_room(request, code: str):
     if copy is None:
         messages.error(request, _("No copy with this barcode in this library."))
         return redirect("library:desk", code=unit.code)
+    visit_id = request.POST.get("visit")
     try:
         if request.POST.get("scanner_pages"):
             services.scanner_use_record(
@@ -297,15 +305,12 @@ def reading_room(request, code: str):
                 unit=unit,
                 copy_id=copy.pk,
                 pages=request.POST["scanner_pages"],
-                visitor_name=request.POST.get("visitor_name", ""),
+                visit_id=visit_id,
             )
             messages.success(request, _("Scanner use recorded."))
         else:
             outcome = services.reading_room_request(
-                actor=request.user,
-                unit=unit,
-                copy_id=copy.pk,
-                visitor_name=request.POST.get("visitor_name", ""),
+                actor=request.user, unit=unit, copy_id=copy.pk, visit_id=visit_id
             )
             if outcome.retrieval:
                 messages.success(
@@ -318,6 +323,112 @@ def reading_room(request, code: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("library:desk", code=unit.code)
+
+
+@login_required
+@require_GET
+def visitor_options(request, code: str):
+    """htmx: today's visitors of the unit matching a name or ticket number, as radio buttons."""
+    unit = _unit(request, code)
+    return render(
+        request,
+        "library/staff/visitor_options.html",
+        {
+            "unit": unit,
+            "visits": selectors.visits_today(unit=unit, query=request.GET.get("visitor_q", "")),
+            "prefix": request.GET.get("prefix", "rr")[:8],
+        },
+    )
+
+
+@login_required
+@require_GET
+def visit_detail(request, code: str, pk: int):
+    unit = _unit(request, code)
+    visit = get_object_or_404(Visit.objects.prefetch_related("tickets"), pk=pk, unit=unit)
+    return render(
+        request,
+        "library/staff/visit.html",
+        {"unit": unit, "visit": visit, **selectors.visit_library_use(visit)},
+    )
+
+
+@login_required
+@require_POST
+def copy_return(request, code: str, pk: int):
+    unit = _unit(request, code)
+    copy = get_object_or_404(PrintCopy, pk=pk, unit=unit)
+    services.copy_return(actor=request.user, copy_id=copy.pk)
+    messages.success(request, _("%(barcode)s is back on its shelf.") % {"barcode": copy.barcode})
+    return redirect(_safe_next(request) or reverse("library:desk", args=[unit.code]))
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+@login_required
+def walk_in_request(request, code: str):
+    """Staff enter a softcopy request for a walk-in visitor of today."""
+    unit = _unit(request, code)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            req = services.softcopy_request_walk_in(
+                actor=request.user,
+                unit=unit,
+                visit_id=request.POST.get("visit"),
+                publication_id=request.POST.get("publication"),
+                email=request.POST.get("email", ""),
+                purpose=request.POST.get("purpose", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        except services.AccessRefused as exc:
+            errors = {"__all__": [exc.reason]}
+        else:
+            messages.success(
+                request,
+                _("Request sent for %(name)s: they get an email now and another when it is answered.")
+                % {"name": req.visit.name},
+            )
+            return redirect("library:visit", code=unit.code, pk=req.visit_id)
+    chosen_pub = None
+    pub_id = request.POST.get("publication") or request.GET.get("publication")
+    if pub_id and str(pub_id).isdigit():
+        chosen_pub = Publication.objects.filter(pk=pub_id, is_published=True).first()
+    return render(
+        request,
+        "library/staff/walk_in_request.html",
+        {
+            "unit": unit,
+            "visits": selectors.visits_today(unit=unit),
+            "chosen_visit": request.POST.get("visit") or request.GET.get("visit", ""),
+            "publications": [chosen_pub] if chosen_pub else [],
+            "errors": errors,
+            "form": request.POST,
+            "prefix": "wr",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def publication_options(request, code: str):
+    """htmx: publications with a softcopy matching the words, as radio buttons."""
+    _unit(request, code)
+    query = request.GET.get("publication_q", "")
+    hits = []
+    if query.strip():
+        result = publication_search(
+            query=query, filters=Filters(availability="softcopy"), per_page=10, with_facets=False
+        )
+        hits = [h.publication for h in result.hits]
+    return render(request, "library/staff/publication_options.html", {"publications": hits, "query": query})
 
 
 @login_required
@@ -402,4 +513,81 @@ def file_upload(request, code: str, pk: int):
 def file_status(request, code: str, pk: int):
     _unit(request, code)
     pub = get_for_staff(Publication.objects.all(), request.user, roles=services.LIBRARIAN, pk=pk)
-    return render(request, "library/staff/file_status.html", {"digital": getattr(pub, "digital_file", None)})
+    digital = getattr(pub, "digital_file", None)
+    response = render(request, "library/staff/file_status.html", {"digital": digital})
+    if digital is None or digital.status in (DigitalFile.Status.READY, DigitalFile.Status.FAILED):
+        response.status_code = 286  # htmx stops polling: processing has finished
+    return response
+
+
+# --- bulk import ----------------------------------------------------------------------------------
+
+IMPORT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@login_required
+def import_page(request, code: str):
+    """Upload a catalogue file; a clean file waits for confirmation, a bad one is only reported."""
+    unit = _unit(request, code)
+    report, status = None, 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            report = {
+                "file_errors": [_("Choose a CSV, XLSX, MARCXML or ISO 2709 (.mrc) file.")],
+                "errors": [],
+            }
+        elif upload.size > IMPORT_MAX_BYTES:
+            report = {"file_errors": [_("The file is too large (at most 50 MB).")], "errors": []}
+        else:
+            checked, job = imports.import_job_check(
+                actor=request.user, unit=unit, content=upload.read(), filename=upload.name
+            )
+            if job is not None:
+                return redirect("library:import-job", code=unit.code, pk=job.pk)
+            report = checked.as_dict()
+        status = 400
+    jobs = ImportJob.objects.filter(unit=unit).select_related("created_by")[:10]
+    return render(
+        request,
+        "library/staff/import.html",
+        {"unit": unit, "report": report, "jobs": jobs, "columns": imports.COLUMNS},
+        status=status,
+    )
+
+
+def _import_job(request, code: str, pk: int):
+    unit = _unit(request, code)
+    return unit, get_for_staff(
+        ImportJob.objects.filter(unit=unit), request.user, roles=services.LIBRARIAN, pk=pk
+    )
+
+
+@login_required
+@require_GET
+def import_job(request, code: str, pk: int):
+    unit, job = _import_job(request, code, pk)
+    preview = [row["data"] | {"line": row["line"]} for row in job.rows[:20]]
+    return render(request, "library/staff/import_job.html", {"unit": unit, "job": job, "preview": preview})
+
+
+@login_required
+@require_POST
+def import_start(request, code: str, pk: int):
+    unit, job = _import_job(request, code, pk)
+    try:
+        imports.import_job_start(actor=request.user, job_id=job.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("library:import-job", code=unit.code, pk=job.pk)
+
+
+@login_required
+@require_GET
+def import_progress(request, code: str, pk: int):
+    """htmx polling target; 286 tells htmx to stop polling once the job has finished."""
+    unit, job = _import_job(request, code, pk)
+    response = render(request, "library/staff/import_progress.html", {"unit": unit, "job": job})
+    if not job.is_active:
+        response.status_code = 286
+    return response

@@ -34,6 +34,15 @@ class SoftcopyRequest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # For a walk-in request: the guest-book entry of the visitor the staff member served.
+    visit = models.ForeignKey(
+        "frontdesk.Visit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="library_softcopy_requests",
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
@@ -78,6 +87,15 @@ class RetrievalRequest(models.Model):
         PrintCopy, verbose_name=_("copy"), on_delete=models.PROTECT, related_name="retrievals"
     )
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+")
+    # The walk-in's guest-book entry of that day (the visitor's name is kept as a snapshot).
+    visit = models.ForeignKey(
+        "frontdesk.Visit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="library_retrievals",
+    )
     visitor_name = models.CharField(_("visitor"), max_length=150)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     requested_by = models.ForeignKey(

@@ -14,6 +14,15 @@ class ReadingLog(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="reading_logs")
     copy = models.ForeignKey(PrintCopy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The walk-in's guest-book entry of that day (the visitor's name is kept as a snapshot).
+    visit = models.ForeignKey(
+        "frontdesk.Visit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="library_readings",
+    )
     visitor_name = models.CharField(_("visitor"), max_length=150, blank=True)
     from_storage = models.BooleanField(_("fetched from storage"), default=False)
     recorded_by = models.ForeignKey(
@@ -37,6 +46,15 @@ class ScannerLog(models.Model):
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="scanner_logs")
     copy = models.ForeignKey(PrintCopy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     pages = models.PositiveIntegerField(_("pages scanned"))
+    # The walk-in's guest-book entry of that day (the visitor's name is kept as a snapshot).
+    visit = models.ForeignKey(
+        "frontdesk.Visit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="library_scans",
+    )
     visitor_name = models.CharField(_("visitor"), max_length=150, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
