@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "terpadu.frontdesk",
     "terpadu.consultation",
     "terpadu.feedback",
+    # Read-only over every app above; nothing imports it, so it comes last.
+    "terpadu.reports",
 ]
 
 MIDDLEWARE = [

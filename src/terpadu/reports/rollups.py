@@ -1,0 +1,116 @@
+"""Keeping the daily figures equal to the raw tables, incrementally.
+
+A change to a raw row marks its (unit, local day); after the transaction commits, the marks are
+written (`RollupDay.marked_at`) and one task recomputes those days. Recomputing a day replaces
+all its figures from the raw rows inside a transaction holding that day's `RollupDay` row lock,
+so it is idempotent and two workers never interleave on one day. A day whose task was lost stays
+stale (`marked_at > computed_at`) until the beat catch-up recomputes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from terpadu.reports import figures
+from terpadu.reports.models import DailyFigure, RollupDay
+from terpadu.units.models import Unit
+
+log = logging.getLogger(__name__)
+DayKey = tuple[int, dt.date]
+
+
+def refresh_day(*, unit: Unit, day: dt.date) -> int:
+    """Recompute every figure of `unit` on its local `day` from the raw rows; returns the row count."""
+    with transaction.atomic():
+        RollupDay.objects.bulk_create([RollupDay(unit=unit, day=day)], ignore_conflicts=True)
+        # The lock serialises recomputes of one day; readers are never blocked.
+        lock = RollupDay.objects.select_for_update().get(unit=unit, day=day)
+        started = timezone.now()
+        computed = figures.raw_figures([unit], day, day, group="day")
+        DailyFigure.objects.filter(unit=unit, day=day).delete()
+        DailyFigure.objects.bulk_create(
+            [
+                DailyFigure(unit=unit, day=day, metric=metric, dimension=dimension, key=key, value=value)
+                for (_unit, _day, metric, dimension, key), value in computed.items()
+            ],
+            batch_size=1000,
+        )
+        lock.computed_at = started
+        lock.save(update_fields=["computed_at"])
+    return len(computed)
+
+
+def refresh_days(keys: Iterable[DayKey]) -> int:
+    keys = sorted(set(keys))
+    units = Unit.objects.in_bulk({unit_id for unit_id, _day in keys})
+    total = 0
+    for unit_id, day in keys:
+        if unit_id in units:
+            total += refresh_day(unit=units[unit_id], day=day)
+    return total
+
+
+def mark_days(keys: Iterable[DayKey], *, enqueue: bool = True) -> None:
+    """Record that these days changed, then have them recomputed (after the current commit)."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    now = timezone.now()
+    RollupDay.objects.bulk_create(
+        [RollupDay(unit_id=unit_id, day=day, marked_at=now) for unit_id, day in keys],
+        update_conflicts=True,
+        unique_fields=["unit", "day"],
+        update_fields=["marked_at"],
+    )
+    if enqueue:
+        from terpadu.reports.tasks import refresh_rollup_days
+
+        payload = [[unit_id, day.isoformat()] for unit_id, day in keys]
+        try:
+            refresh_rollup_days.delay(payload)
+        except Exception:  # the broker is down: the days stay stale for the catch-up
+            log.exception("could not enqueue the rollup refresh of %s days", len(payload))
+
+
+def stale_days(limit: int = 500) -> list[DayKey]:
+    rows = RollupDay.objects.filter(Q(computed_at__isnull=True) | Q(marked_at__gt=F("computed_at")))
+    return [(unit_id, day) for unit_id, day in rows.order_by("day").values_list("unit_id", "day")[:limit]]
+
+
+def catch_up(limit: int = 500) -> int:
+    """Recompute the days whose refresh task never ran (a lost task, a broker outage)."""
+    keys = stale_days(limit)
+    refresh_days(keys)
+    return len(keys)
+
+
+def rebuild(*, units: Iterable[Unit], start: dt.date, end: dt.date) -> int:
+    """Recompute every day from `start` to `end` of `units` (the command and the nightly pass)."""
+    days = 0
+    for unit in units:
+        day = start
+        while day <= end:
+            refresh_day(unit=unit, day=day)
+            day += dt.timedelta(days=1)
+            days += 1
+    return days
+
+
+def local_today(unit: Unit, now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(ZoneInfo(unit.time_zone)).date()
+
+
+def rebuild_recent(*, now: dt.datetime | None = None) -> int:
+    """Nightly: yesterday and today of every active unit, whatever was marked."""
+    count = 0
+    for unit in Unit.objects.filter(is_active=True):
+        today = local_today(unit, now)
+        count += rebuild(units=[unit], start=today - dt.timedelta(days=1), end=today)
+    return count
