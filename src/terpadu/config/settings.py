@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "terpadu.library",
     "terpadu.frontdesk",
     "terpadu.consultation",
+    "terpadu.consultation.channels",
     "terpadu.feedback",
     # Read-only over every app above; nothing imports it, so it comes last.
     "terpadu.reports",
@@ -247,6 +248,35 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Consultation channels: WhatsApp Cloud API (off unless token, number, app secret and verify token
+# are set), replies by email to plus-addressed REPLY_ADDRESS ("pst@x" → "pst+<number>@x"), an
+# IMAP mailbox polled by beat, and the unit that gets consultations from outside no number maps.
+WHATSAPP_API_BASE = env_str("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0")
+WHATSAPP_TOKEN = env_str("WHATSAPP_TOKEN")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_TEMPLATE = env_str("WHATSAPP_TEMPLATE")
+WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "id")
+EMAIL_REPLY_ADDRESS = env_str("EMAIL_REPLY_ADDRESS")
+IMAP_URL = env_str("IMAP_URL")
+CONSULTATION_CHANNEL_UNIT = env_str("CONSULTATION_CHANNEL_UNIT")
+if IMAP_URL:
+    CELERY_BEAT_SCHEDULE["consultation-channels-poll-imap"] = {
+        "task": "consultation_channels.poll_imap",
+        "schedule": float(env_int("IMAP_POLL_SECONDS", 60)),
+    }
+
+# Consultation appointments and video meetings: Jitsi needs no account; Zoom is offered when its
+# Server-to-Server OAuth app's three credentials are set.
+FRONTDESK_APPOINTMENT_SLOT_MINUTES = env_int("FRONTDESK_APPOINTMENT_SLOT_MINUTES", 30)
+JITSI_BASE_URL = env_str("JITSI_BASE_URL", "https://meet.jit.si")
+ZOOM_ACCOUNT_ID = env_str("ZOOM_ACCOUNT_ID")
+ZOOM_CLIENT_ID = env_str("ZOOM_CLIENT_ID")
+ZOOM_CLIENT_SECRET = env_str("ZOOM_CLIENT_SECRET")
+ZOOM_OAUTH_URL = env_str("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+ZOOM_API_BASE = env_str("ZOOM_API_BASE", "https://api.zoom.us/v2")
 
 # Personal data (UU 27/2022): ID numbers are encrypted with this key and hashed with a key derived from it.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")

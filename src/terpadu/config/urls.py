@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("terpadu.accounts.urls")),
     path("", include("terpadu.frontdesk.urls")),
     path("", include("terpadu.consultation.urls")),
+    path("", include("terpadu.consultation.channels.urls")),
     path("", include("terpadu.library.urls")),
     path("", include("terpadu.units.urls")),
 ]

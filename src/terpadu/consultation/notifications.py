@@ -1,8 +1,13 @@
-"""Telling people about a consultation outside the chat page: on the user's channel, and staff by email."""
+"""Telling people about a consultation outside the chat page: on the user's channel, and staff by email.
+
+Every user-facing notice goes through `notify_user`, which routes it by the consultation's channel
+(consultation.channels): WhatsApp as a text inside the 24-hour window or as the approved template
+outside it, email otherwise (the number in the subject, Message-ID threading, a Reply-To naming the
+consultation). Sending happens in notify's Celery tasks, with retry.
+"""
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -11,19 +16,25 @@ from terpadu.consultation.models import Consultation, ConsultationEvent, Message
 Kind = ConsultationEvent.Kind
 
 
-def notify_user(consultation: Consultation, *, subject: str, text: str) -> None:
-    """Send `text` to the consultation's user; the subject carries the consultation number."""
-    if consultation.user_id and consultation.user.email:
-        send_mail(f"[{consultation.number}] {subject}", text, None, [consultation.user.email])
+def notify_user(
+    consultation: Consultation, *, subject: str, text: str, message: Message | None = None
+) -> None:
+    """Send `text` to the consultation's user on their channel; an email's subject carries the number."""
+    # consultation.channels sits above consultation.services, which imports this module.
+    from terpadu.consultation.channels import services as channels
+
+    channels.notify(consultation, subject=subject, text=text, message=message)
 
 
 def message_to_user(message_id: int) -> None:
     """A public staff message, passed on to the user outside the chat page."""
-    message = Message.objects.select_related("consultation__user").get(pk=message_id)
+    from terpadu.consultation.channels.services import plain_text
+
+    message = Message.objects.select_related("consultation__user", "consultation__unit").get(pk=message_id)
     consultation = message.consultation
     with override(settings.LANGUAGE_CODE):
         subject = _("New reply: %(topic)s") % {"topic": consultation.topic}
-    notify_user(consultation, subject=subject, text=strip_tags(message.body))
+    notify_user(consultation, subject=subject, text=plain_text(message.body), message=message)
 
 
 def closed(consultation_id: int, text: str) -> None:

@@ -787,6 +787,56 @@ def message_post_from_channel(
     return message
 
 
+@transaction.atomic
+def consultation_open_from_channel(
+    *,
+    user,
+    unit: Unit,
+    topic: str,
+    text: str,
+    channel: str,
+    files=None,
+    now: dt.datetime | None = None,
+) -> Consultation:
+    """Open a consultation from a first WhatsApp message or email; `user` may be None (a contact).
+
+    Like `consultation_open`, but the text is escaped rather than refused, and a long topic is cut:
+    the sender cannot correct a form.
+    """
+    html = channel_text_html(text)
+    if not visible_text(html) and not files:
+        raise ValidationError({"description": _("Describe what you need.")})
+    if unit is None or not unit.is_active:
+        raise ValidationError({"unit": _("Choose the BPS unit you want to consult.")})
+    topic = " ".join((topic or "").split())
+    if len(topic) > MAX_TOPIC:
+        topic = topic[: MAX_TOPIC - 1] + "…"
+    now = now or timezone.now()
+    year = unit.local(now).year
+    sequence = _next_sequence(unit, year)
+    consultation = Consultation.objects.create(
+        unit=unit,
+        year=year,
+        sequence=sequence,
+        number=consultation_number(unit, year, sequence),
+        user=user,
+        topic=topic or _("(no topic)"),
+        description=html,
+        channel=channel,
+        created_at=now,
+    )
+    _event(consultation, Kind.OPENED, now, user, channel=channel)
+    first = Message.objects.create(
+        consultation=consultation, author_kind=Message.Author.USER, author=user, body=html, created_at=now
+    )
+    if files:
+        attachments_save(message=first, files=files)
+    core_events.broadcast(
+        inbox_group(unit.code), {"type": "inbox.event", "event": {"kind": "opened", "id": consultation.pk}}
+    )
+    return consultation
+
+
 def consultations_claim(*, consultation_ids: list[int], user) -> int:
     """Consultations opened over WhatsApp or email before the person had an account become theirs."""
     return Consultation.objects.filter(pk__in=consultation_ids, user__isnull=True).update(user=user)

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    """WhatsApp and email as ways into a consultation: webhooks, inbound mail, held mail, contacts."""
+
+    name = "terpadu.consultation.channels"
+    label = "consultation_channels"
+    verbose_name = _("Consultation channels")
+
+    def ready(self) -> None:
+        from terpadu.core import slots
+
+        from . import receivers, views
+
+        receivers.connect()
+        slots.register("consultation.channel", views.channel_notice)
