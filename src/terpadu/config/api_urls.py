@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("terpadu.library.api_urls")),
     path("", include("terpadu.frontdesk.api_urls")),
     path("", include("terpadu.consultation.api_urls")),
+    path("", include("terpadu.feedback.api_urls")),
 ]

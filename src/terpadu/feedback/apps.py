@@ -6,3 +6,9 @@ class FeedbackConfig(AppConfig):
     name = "terpadu.feedback"
     label = "feedback"
     verbose_name = _("Satisfaction survey and complaints")
+
+    def ready(self) -> None:
+        from . import receivers, slots
+
+        receivers.connect()
+        slots.register_all()
