@@ -1,11 +1,15 @@
 """Consultation fixtures: each unit's published consultation standard (3 working days online)."""
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from asgiref.testing import ApplicationCommunicator
+from channels.routing import URLRouter
 
 from terpadu.consultation import services
+from terpadu.consultation.routing import websocket_urlpatterns
 from terpadu.units.models import CompletionTime, Mode, ServiceKind, ServiceStandard
 
 WIB, WITA, WIT = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Makassar"), ZoneInfo("Asia/Jayapura")
@@ -67,3 +71,59 @@ def open_consultation(
 @pytest.fixture
 def consultation_a(unit_a, standard_a, public_user):
     return open_consultation(unit_a, public_user, now=local(WITA, 2026, 3, 16, 9, 0))
+
+
+class Socket(ApplicationCommunicator):
+    """A chat WebSocket driven in-process. `receive()` returns the next chat message or error,
+    passing over read marks, presence and pongs; `receive_kind` waits for one of those."""
+
+    SIDE_KINDS = frozenset({"read", "presence", "pong", "typing"})
+
+    def __init__(self, user, pk):
+        scope = {
+            "type": "websocket",
+            "path": f"/ws/consultations/{pk}/",
+            "user": user,
+            "headers": [],
+            "subprotocols": [],
+        }
+        super().__init__(URLRouter(websocket_urlpatterns), scope)
+
+    async def connect(self):
+        await self.send_input({"type": "websocket.connect"})
+        if (await self.receive_output(2))["type"] != "websocket.accept":
+            return False
+        self.read_marks = await self._next()  # the consumer's greeting: both sides' read marks
+        assert self.read_marks["type"] == "read"
+        return True
+
+    async def send(self, data):
+        await self.send_input({"type": "websocket.receive", "text": json.dumps(data)})
+
+    async def _next(self):
+        out = await self.receive_output(2)
+        assert out["type"] == "websocket.send", out
+        return json.loads(out["text"])
+
+    async def receive(self):
+        while True:
+            data = await self._next()
+            if data["type"] not in self.SIDE_KINDS - {"typing"}:
+                return data
+
+    async def receive_kind(self, kind):
+        while True:
+            data = await self._next()
+            if data["type"] == kind:
+                return data
+
+    async def nothing_of(self, kind, timeout=0.2):
+        """True when no event of `kind` arrives within `timeout` (others are passed over)."""
+        while not await self.receive_nothing(timeout):
+            if (await self._next())["type"] == kind:
+                return False
+        return True
+
+    async def close(self):
+        await self.send_input({"type": "websocket.disconnect", "code": 1000})
+        await self.wait(1)

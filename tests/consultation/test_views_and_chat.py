@@ -1,18 +1,13 @@
 """Pages (search-first form, live suggestions, deflection, chat page) and the chat WebSocket."""
 
-import json
-
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from asgiref.testing import ApplicationCommunicator
-from channels.routing import URLRouter
 
 from terpadu.consultation import services
 from terpadu.consultation.models import Consultation, Deflection, Message
-from terpadu.consultation.routing import websocket_urlpatterns
 from tests.conftest import make_user
 
-from .conftest import open_consultation
+from .conftest import Socket, open_consultation
 
 
 @pytest.fixture
@@ -93,34 +88,6 @@ def test_consultant_marks_clear_on_the_page_and_sees_due_time_in_unit_zone(
 
 
 # --- WebSocket --------------------------------------------------------------------------------------
-
-
-class Socket(ApplicationCommunicator):
-    def __init__(self, user, pk):
-        scope = {
-            "type": "websocket",
-            "path": f"/ws/consultations/{pk}/",
-            "user": user,
-            "headers": [],
-            "subprotocols": [],
-        }
-        super().__init__(URLRouter(websocket_urlpatterns), scope)
-
-    async def connect(self):
-        await self.send_input({"type": "websocket.connect"})
-        return (await self.receive_output(2))["type"] == "websocket.accept"
-
-    async def send(self, data):
-        await self.send_input({"type": "websocket.receive", "text": json.dumps(data)})
-
-    async def receive(self):
-        out = await self.receive_output(2)
-        assert out["type"] == "websocket.send", out
-        return json.loads(out["text"])
-
-    async def close(self):
-        await self.send_input({"type": "websocket.disconnect", "code": 1000})
-        await self.wait(1)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -119,6 +119,8 @@ def consultation_data(c: Consultation) -> dict:
         "closed_at": _local_iso(unit, c.closed_at),
         "close_reason": c.close_reason,
         "assigned_to": c.assigned_to.name if c.assigned_to_id else None,
+        "user_read_up_to": c.user_read_up_to,
+        "staff_read_up_to": c.staff_read_up_to,
     }
 
 
@@ -220,6 +222,23 @@ def consultation_attachment(request, pk: int, attachment_id: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class ReadSerializer(serializers.Serializer):
+    up_to = serializers.IntegerField(min_value=0, help_text="Id of the last message read")
+
+
+@extend_schema(request=ReadSerializer, responses=ConsultationSerializer)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def consultation_read(request, pk: int):
+    """Mark messages read up to `up_to` for your side (the user, or the unit's staff)."""
+    consultation, staff = selectors.consultation_for(user=request.user, pk=pk)
+    serializer = ReadSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    services.chat_mark_read(consultation=consultation, staff=staff, up_to=serializer.validated_data["up_to"])
+    consultation.refresh_from_db()
+    return Response(consultation_data(consultation))
 
 
 def _staff_consultation(request, pk: int) -> Consultation:

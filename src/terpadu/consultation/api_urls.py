@@ -16,6 +16,7 @@ urlpatterns = [
         name="api-consultation-request-clarification",
     ),
     path("consultations/<int:pk>/close/", api.consultation_close, name="api-consultation-close"),
+    path("consultations/<int:pk>/read/", api.consultation_read, name="api-consultation-read"),
     path(
         "consultations/<int:pk>/attachments/<int:attachment_id>/",
         api.consultation_attachment,

@@ -1,6 +1,12 @@
 """The consultation chat socket. Messages are saved by the service first and broadcast after commit;
 the socket only carries what changed. After a reconnect the client sends `{"type": "catch_up",
-"after": <last id seen>}` and gets every newer message once, in order (ids are monotonic)."""
+"after": <last id seen>}` and gets every newer message once, in order (ids are monotonic).
+
+Besides messages the socket carries, without storing them: `typing` (relayed to the other people on
+the consultation for a few seconds), and for staff `presence` (who else has the consultation open,
+kept in the shared cache with a short expiry so it works across ASGI nodes). Read marks are stored
+(`read`, one per side) and broadcast.
+"""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -34,6 +40,24 @@ def _post(consultation, user, body: str, internal: bool) -> dict | None:
     return None
 
 
+@database_sync_to_async
+def _mark_read(consultation, staff: bool, up_to: int) -> None:
+    services.chat_mark_read(consultation=consultation, staff=staff, up_to=up_to)
+
+
+@database_sync_to_async
+def _read_marks(consultation) -> dict:
+    consultation.refresh_from_db(fields=["user_read_up_to", "staff_read_up_to"])
+    return {"user": consultation.user_read_up_to, "staff": consultation.staff_read_up_to}
+
+
+def _as_int(value) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
@@ -42,24 +66,43 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if consultation is None:
             await self.close(code=4404)
             return
-        self.consultation, self.staff, self.user = consultation, staff, user
+        self.pk, self.consultation, self.staff, self.user = pk, consultation, staff, user
         # Staff hear internal notes too, from their own group; a user's group never carries them.
         self.group = services.staff_chat_group(pk) if staff else services.chat_group(pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.send_json({"type": "read", **await _read_marks(consultation)})
+        if staff:
+            await self._presence(
+                await database_sync_to_async(services.presence_touch)(
+                    consultation_id=pk, connection=self.channel_name, user=user
+                )
+            )
 
     async def disconnect(self, code):
-        if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if not getattr(self, "group", None):
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.staff:
+            await self._presence(
+                await database_sync_to_async(services.presence_leave)(
+                    consultation_id=self.pk, connection=self.channel_name
+                )
+            )
+
+    async def _presence(self, viewers: list[dict]) -> None:
+        await self.channel_layer.group_send(
+            services.staff_chat_group(self.pk), {"type": "chat.presence", "viewers": viewers}
+        )
 
     async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            return
         kind = content.get("type")
         if kind == "catch_up":
-            try:
-                after = int(content.get("after") or 0)
-            except (TypeError, ValueError):
-                after = 0
-            for message in await _messages_after(self.consultation, self.staff, after):
+            for message in await _messages_after(
+                self.consultation, self.staff, _as_int(content.get("after"))
+            ):
                 await self.send_json({"type": "message", "message": message})
         elif kind == "message":
             error = await _post(
@@ -70,11 +113,49 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
             if error:
                 await self.send_json(error)
+        elif kind == "typing":
+            await self._typing(internal=bool(content.get("internal")) and self.staff)
+        elif kind == "read":
+            await _mark_read(self.consultation, self.staff, _as_int(content.get("up_to")))
         elif kind == "ping":
+            if self.staff:
+                # The page pings every 20 s: that renews this viewer's presence before it expires.
+                viewers = await database_sync_to_async(services.presence_touch)(
+                    consultation_id=self.pk, connection=self.channel_name, user=self.user
+                )
+                await self.send_json({"type": "presence", "viewers": viewers})
             await self.send_json({"type": "pong"})
+
+    async def _typing(self, *, internal: bool) -> None:
+        event = {
+            "type": "chat.typing",
+            "side": "staff" if self.staff else "user",
+            "name": self.user.name if self.staff else "",
+            "sender": self.channel_name,
+        }
+        await self.channel_layer.group_send(services.staff_chat_group(self.pk), event)
+        if not internal:
+            await self.channel_layer.group_send(services.chat_group(self.pk), event)
 
     async def chat_message(self, event):
         await self.send_json({"type": "message", "message": event["message"]})
 
     async def chat_status(self, event):
-        await self.send_json({"type": "status", "status": event["status"], "due_at": event["due_at"]})
+        await self.send_json(
+            {
+                "type": "status",
+                "status": event["status"],
+                "label": event.get("label", ""),
+                "due_at": event["due_at"],
+            }
+        )
+
+    async def chat_typing(self, event):
+        if event["sender"] != self.channel_name:
+            await self.send_json({"type": "typing", "side": event["side"], "name": event["name"]})
+
+    async def chat_read(self, event):
+        await self.send_json({"type": "read", event["side"]: event["up_to"]})
+
+    async def chat_presence(self, event):
+        await self.send_json({"type": "presence", "viewers": event["viewers"]})

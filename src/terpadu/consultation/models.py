@@ -152,6 +152,9 @@ class Consultation(models.Model):
     awaiting_user_since = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_reason = models.CharField(_("close reason"), max_length=16, choices=CloseReason.choices, blank=True)
+    # Read marks, one per side: the id of the last message the user (or any staff member) has read.
+    user_read_up_to = models.PositiveBigIntegerField(default=0, editable=False)
+    staff_read_up_to = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

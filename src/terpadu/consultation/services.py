@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -376,6 +377,83 @@ def _broadcast_message(message: Message) -> None:
         core_events.broadcast(chat_group(message.consultation_id), payload)
 
 
+# --- read marks and presence -------------------------------------------------------------------------
+
+PRESENCE_TTL = 45  # seconds; open pages renew every 20 s, so a crashed node's viewers fade out
+PRESENCE_REGISTRY_TTL = 3600
+
+
+def chat_mark_read(*, consultation: Consultation, staff: bool, up_to: int) -> int | None:
+    """Move this side's read mark forward to message `up_to` (never back); broadcast the new mark.
+
+    One conditional UPDATE, so two tabs marking at once keep the larger id. Returns the new mark,
+    or None when nothing moved. Staff read marks count only what the user can see, so the user is
+    never told an internal note was read.
+    """
+    field = "staff_read_up_to" if staff else "user_read_up_to"
+    visible = consultation.messages.filter(pk__lte=up_to)
+    if not staff:
+        visible = visible.filter(internal=False)
+    last = visible.order_by("-pk").values_list("pk", flat=True).first()
+    if last is None:
+        return None
+    moved = Consultation.objects.filter(pk=consultation.pk, **{f"{field}__lt": last}).update(**{field: last})
+    if not moved:
+        return None
+    event = {"type": "chat.read", "side": "staff" if staff else "user", "up_to": last}
+    core_events.broadcast(chat_group(consultation.pk), event)
+    core_events.broadcast(staff_chat_group(consultation.pk), event)
+    return last
+
+
+def _presence_registry_key(consultation_id: int) -> str:
+    return f"consultation:{consultation_id}:viewers"
+
+
+def _presence_key(consultation_id: int, connection: str) -> str:
+    return f"consultation:{consultation_id}:viewer:{connection}"
+
+
+def presence_touch(*, consultation_id: int, connection: str, user) -> list[dict]:
+    """Record that `user` (staff) has this consultation open on `connection` for the next
+    PRESENCE_TTL seconds; return everyone viewing it now.
+
+    Kept in the shared cache (Redis in production), so staff connected to different ASGI nodes see
+    each other. One key per connection with its own expiry; a registry key lists the connections.
+    Two nodes adding to the registry at once may lose one entry; the next renewal puts it back.
+    """
+    cache.set(_presence_key(consultation_id, connection), {"id": user.pk, "name": user.name}, PRESENCE_TTL)
+    registry_key = _presence_registry_key(consultation_id)
+    registry = set(cache.get(registry_key) or ())
+    if connection not in registry:
+        registry.add(connection)
+        cache.set(registry_key, sorted(registry), PRESENCE_REGISTRY_TTL)
+    return presence_viewers(consultation_id=consultation_id)
+
+
+def presence_leave(*, consultation_id: int, connection: str) -> list[dict]:
+    cache.delete(_presence_key(consultation_id, connection))
+    return presence_viewers(consultation_id=consultation_id)
+
+
+def presence_viewers(*, consultation_id: int) -> list[dict]:
+    """Staff viewing the consultation, one entry per person, by name; expired connections pruned."""
+    registry_key = _presence_registry_key(consultation_id)
+    registry = list(cache.get(registry_key) or ())
+    if not registry:
+        return []
+    keys = {_presence_key(consultation_id, c): c for c in registry}
+    alive = cache.get_many(list(keys))
+    if len(alive) != len(registry):
+        live = sorted(keys[k] for k in alive)
+        if live:
+            cache.set(registry_key, live, PRESENCE_REGISTRY_TTL)
+        else:
+            cache.delete(registry_key)
+    people = {v["id"]: v for v in alive.values()}
+    return sorted(people.values(), key=lambda v: (v["name"], v["id"]))
+
+
 def check_message_body(body: str, *, with_files: bool = False) -> str:
     """The body as safe HTML; empty is allowed only when files are attached."""
     if body is None or not str(body).strip():
@@ -731,9 +809,12 @@ def _refresh_clock(consultation: Consultation, *, now: dt.datetime) -> None:
 
 
 def _broadcast_status(consultation: Consultation) -> None:
+    with override(settings.LANGUAGE_CODE):
+        label = str(Status(consultation.status).label)
     event = {
         "type": "chat.status",
         "status": consultation.status,
+        "label": label,
         "due_at": consultation.due_at.isoformat() if consultation.due_at else None,
     }
     core_events.broadcast(chat_group(consultation.pk), event)

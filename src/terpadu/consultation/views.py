@@ -129,6 +129,9 @@ def consultation_detail(request, pk: int):
             "staff": staff,
             "chat": chat,
             "last_id": chat[-1].pk if chat else 0,
+            # Ticks on this side's messages show how far the other side has read.
+            "my_side": "staff" if staff else "user",
+            "other_read": consultation.user_read_up_to if staff else consultation.staff_read_up_to,
             "form": form,
             "due_local": consultation.unit.local(consultation.due_at) if consultation.due_at else None,
         },
