@@ -220,3 +220,28 @@ def test_unit_b_cannot_trace_or_upload(uploaded, publication_a, public_user, sta
     assert client.post(f"/api/v1/publications/{publication_a.pk}/files/", {"file": upload}).status_code == 404
     before = DigitalFile.objects.get()
     assert before.sha256 == uploaded.sha256
+
+
+def test_staff_page_shows_processing_progress(publication_a, librarian_a, staff_b, sample_pdf, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from .conftest import captured_on_commit
+
+    client.force_login(librarian_a)
+    page_url = reverse("library:file-upload", args=["7601", publication_a.pk])
+    status_url = reverse("library:file-status", args=["7601", publication_a.pk])
+    # Uploaded but not processed yet (the task runs after commit): the page polls the status.
+    with captured_on_commit():
+        client.post(page_url, {"file": SimpleUploadedFile("profil.pdf", sample_pdf), "access": "read_online"})
+        page = client.get(page_url).content.decode()
+        assert f'hx-get="{status_url}"' in page
+        assert 'value="0"' in page
+        assert client.get(status_url).status_code == 200  # still waiting: keep polling
+    done = client.get(status_url)
+    assert done.status_code == 286  # processed: htmx stops polling
+    assert 'value="100"' in done.content.decode()
+    desk = client.get(reverse("library:desk", args=["7601"])).content.decode()
+    assert page_url in desk
+    client.force_login(staff_b)
+    assert client.get(status_url).status_code == 404

@@ -178,17 +178,26 @@ def request_create(request, pk: int):
 @login_required
 @require_GET
 def my_library(request):
+    requests = list(
+        SoftcopyRequest.objects.filter(user=request.user).select_related("publication", "unit")[:100]
+    )
+    downloads = list(
+        DownloadRecord.objects.filter(user=request.user).select_related("unit", "publication")[:100]
+    )
+    # What the user received (downloaded, or a request answered with a copy), once per title:
+    # the place where the feedback app asks for a rating.
+    fulfilled = {
+        d.publication_id: d.publication
+        for d in downloads
+        if d.publication_id and d.kind != DownloadRecord.Kind.READ_ONLINE
+    }
+    for r in requests:
+        if r.status == SoftcopyRequest.Status.APPROVED:
+            fulfilled.setdefault(r.publication_id, r.publication)
     return render(
         request,
         "library/mine.html",
-        {
-            "requests": SoftcopyRequest.objects.filter(user=request.user).select_related(
-                "publication", "unit"
-            )[:100],
-            "downloads": DownloadRecord.objects.filter(user=request.user).select_related(
-                "unit", "publication"
-            )[:100],
-        },
+        {"requests": requests, "downloads": downloads, "fulfilled": list(fulfilled.values())},
     )
 
 
