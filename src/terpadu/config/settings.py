@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "terpadu.library",
     "terpadu.frontdesk",
     "terpadu.consultation",
+    "terpadu.consultation.meetings",
     "terpadu.consultation.channels",
     "terpadu.feedback",
     # Read-only over every app above; nothing imports it, so it comes last.
@@ -175,6 +176,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "consultation-warn-due": {"task": "consultation.warn_due", "schedule": 900.0},
     # ID-card numbers are kept only as long as the retention allows (UU 27/2022).
     "frontdesk-purge-personal-ids": {"task": "frontdesk.purge_personal_ids", "schedule": 6 * 3600.0},
+    "frontdesk-appointments-no-show": {"task": "frontdesk.appointments_no_show", "schedule": 900.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -267,6 +269,16 @@ if IMAP_URL:
         "task": "consultation_channels.poll_imap",
         "schedule": float(env_int("IMAP_POLL_SECONDS", 60)),
     }
+
+# Consultation appointments and video meetings: Jitsi needs no account; Zoom is offered when its
+# Server-to-Server OAuth app's three credentials are set.
+FRONTDESK_APPOINTMENT_SLOT_MINUTES = env_int("FRONTDESK_APPOINTMENT_SLOT_MINUTES", 30)
+JITSI_BASE_URL = env_str("JITSI_BASE_URL", "https://meet.jit.si")
+ZOOM_ACCOUNT_ID = env_str("ZOOM_ACCOUNT_ID")
+ZOOM_CLIENT_ID = env_str("ZOOM_CLIENT_ID")
+ZOOM_CLIENT_SECRET = env_str("ZOOM_CLIENT_SECRET")
+ZOOM_OAUTH_URL = env_str("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+ZOOM_API_BASE = env_str("ZOOM_API_BASE", "https://api.zoom.us/v2")
 
 # Personal data (UU 27/2022): ID numbers are encrypted with this key and hashed with a key derived from it.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("terpadu.notify.urls")),
     path("", include("terpadu.accounts.urls")),
     path("", include("terpadu.frontdesk.urls")),
+    path("", include("terpadu.consultation.meetings.urls")),
     path("", include("terpadu.consultation.urls")),
     path("", include("terpadu.consultation.channels.urls")),
     path("", include("terpadu.library.urls")),
