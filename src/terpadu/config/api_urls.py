@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("terpadu.frontdesk.api_urls")),
     path("", include("terpadu.consultation.api_urls")),
     path("", include("terpadu.feedback.api_urls")),
+    path("", include("terpadu.reports.api_urls")),
 ]

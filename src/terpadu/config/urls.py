@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("terpadu.consultation.channels.urls")),
     path("", include("terpadu.library.urls")),
     path("", include("terpadu.feedback.urls")),
+    path("", include("terpadu.reports.urls")),
     path("", include("terpadu.units.urls")),
 ]
 

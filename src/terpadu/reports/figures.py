@@ -646,6 +646,5 @@ def drilldown_queryset(
         condition = src.metric(metric).condition()
         if condition is not None:
             qs = qs.filter(condition)
-    if src.select_related:
-        qs = qs.select_related(*src.select_related)
+    qs = qs.select_related(src.unit_field, *src.select_related)
     return qs.order_by(f"-{src.moment_field}", "-pk")

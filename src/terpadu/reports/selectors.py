@@ -22,6 +22,8 @@ from terpadu.units.models import StaffRole, Unit
 
 # The breakdowns shown per period; the others (counter, publication, ...) only as totals.
 PERIOD_DIMENSIONS = ("all", "service", "institution_kind", "standard", "channel")
+# The breakdowns shown per unit (units side by side).
+UNIT_DIMENSIONS = ("all", "standard")
 
 
 def report_units(user) -> QuerySet:
@@ -41,7 +43,7 @@ class Figures:
     group: str
     totals: dict[tuple[str, str, str], int] = field(default_factory=dict)
     periods: dict[tuple[dt.date, str, str, str], int] = field(default_factory=dict)
-    units: dict[tuple[int, str], int] = field(default_factory=dict)
+    units: dict[tuple[int, str, str, str], int] = field(default_factory=dict)
 
     def total(self, metric: str, dimension: str = "all", key: str = "") -> int:
         return self.totals.get((metric, dimension, key), 0)
@@ -49,8 +51,8 @@ class Figures:
     def in_period(self, period: dt.date, metric: str, dimension: str = "all", key: str = "") -> int:
         return self.periods.get((period, metric, dimension, key), 0)
 
-    def of_unit(self, unit_id: int, metric: str) -> int:
-        return self.units.get((unit_id, metric), 0)
+    def of_unit(self, unit_id: int, metric: str, dimension: str = "all", key: str = "") -> int:
+        return self.units.get((unit_id, metric, dimension, key), 0)
 
     def keys(self, metric: str, dimension: str) -> list[str]:
         return sorted({k for (m, d, k), v in self.totals.items() if m == metric and d == dimension and v})
@@ -87,8 +89,13 @@ def rollup_figures(units: Iterable[Unit], start: dt.date, end: dt.date, group: s
     )
     for row in by_period:
         result.periods[(_as_date(row["period"]), row["metric"], row["dimension"], row["key"])] = row["v"]
-    for row in rows.filter(dimension="all").values("unit_id", "metric").annotate(v=Sum("value")):
-        result.units[(row["unit_id"], row["metric"])] = row["v"]
+    by_unit = (
+        rows.filter(dimension__in=UNIT_DIMENSIONS)
+        .values("unit_id", "metric", "dimension", "key")
+        .annotate(v=Sum("value"))
+    )
+    for row in by_unit:
+        result.units[(row["unit_id"], row["metric"], row["dimension"], row["key"])] = row["v"]
     return result
 
 
@@ -102,8 +109,8 @@ def raw_figures_for(units: Iterable[Unit], start: dt.date, end: dt.date, group: 
         totals[(metric, dimension, key)] += value
         if dimension in PERIOD_DIMENSIONS:
             periods[(period, metric, dimension, key)] += value
-        if dimension == "all":
-            per_unit[(unit_id, metric)] += value
+        if dimension in UNIT_DIMENSIONS:
+            per_unit[(unit_id, metric, dimension, key)] += value
     return Figures(group=group, totals=dict(totals), periods=dict(periods), units=dict(per_unit))
 
 
