@@ -17,7 +17,9 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-def make_invitation(unit, *, service="library", staff=None, source_kind=SourceKind.TICKET, user=None, now=None):
+def make_invitation(
+    unit, *, service="library", staff=None, source_kind=SourceKind.TICKET, user=None, now=None
+):
     invitation, _created = services.invitation_create(
         unit=unit,
         service=service,

@@ -12,7 +12,8 @@ from terpadu.feedback.skm import ELEMENT_CODES, ELEMENTS
 def test_the_nine_elements_in_the_questionnaire_order_each_with_four_labels():
     assert ELEMENT_CODES == ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9")
     assert str(ELEMENTS[0].title) == "Requirements"
-    assert str(ELEMENTS[3].answers[0]) == "Very expensive" and str(ELEMENTS[3].answers[3]) == "Free"
+    assert str(ELEMENTS[3].answers[0]) == "Very expensive"
+    assert str(ELEMENTS[3].answers[3]) == "Free"
     assert str(ELEMENTS[2].answers[3]) == "Very fast"
     assert all(len(element.answers) == 4 for element in ELEMENTS)
 
@@ -83,8 +84,21 @@ def test_grade_edge_from_real_answers():
 
 @pytest.mark.parametrize(
     ("population", "sample"),
-    [(10, 10), (20, 19), (50, 44), (75, 63), (100, 80), (200, 132), (500, 217), (1000, 278),
-     (2000, 322), (10000, 370), (75000, 382), (1000000, 384), (0, 0)],
+    [
+        (10, 10),
+        (20, 19),
+        (50, 44),
+        (75, 63),
+        (100, 80),
+        (200, 132),
+        (500, 217),
+        (1000, 278),
+        (2000, 322),
+        (10000, 370),
+        (75000, 382),
+        (1000000, 384),
+        (0, 0),
+    ],
 )
 def test_krejcie_morgan_table(population, sample):
     assert ikm.krejcie_morgan(population) == sample

@@ -42,12 +42,14 @@ def test_finished_ticket_invites_and_its_page_shows_the_link(
     page = client.get(f"/antrian/{ticket.public_code}/")
     html = page.content.decode()
     link = services.survey_path(invitation)
-    assert link in html and 'id="rate-service"' in html and "<svg" in html
+    assert link in html
+    assert 'id="rate-service"' in html
+    assert "<svg" in html
 
     assert client.post(link, {f"u{i}": "4" for i in range(1, 10)}).status_code == 302
     html = client.get(f"/antrian/{ticket.public_code}/").content.decode()
     assert link not in html  # answered: a thank-you instead of the link
-    assert 'feedback-ticket-survey' in html
+    assert "feedback-ticket-survey" in html
 
 
 def test_waiting_ticket_page_has_no_survey(client, unit_a):
@@ -82,15 +84,22 @@ def test_fulfilled_softcopy_request_emails_the_link_and_the_publication_page_off
 ):
     publication = Publication.objects.create(unit=unit_a, title="Majene Dalam Angka 2025", year=2025)
     req = SoftcopyRequest.objects.create(
-        publication=publication, unit=unit_a, user=public_user, purpose="Skripsi tentang kemiskinan",
-        status=SoftcopyRequest.Status.APPROVED, decided_by=librarian_a,
+        publication=publication,
+        unit=unit_a,
+        user=public_user,
+        purpose="Skripsi tentang kemiskinan",
+        status=SoftcopyRequest.Status.APPROVED,
+        decided_by=librarian_a,
     )
     with django_capture_on_commit_callbacks(execute=True):
         softcopy_request_fulfilled.send(sender=SoftcopyRequest, request=req)
         softcopy_request_fulfilled.send(sender=SoftcopyRequest, request=req)  # twice: one invitation
     invitation = SurveyInvitation.objects.get()
     assert (invitation.service, invitation.channel, invitation.staff, invitation.user) == (
-        "library", "email", librarian_a, public_user,
+        "library",
+        "email",
+        librarian_a,
+        public_user,
     )
     assert len(smtp_inbox.to(public_user.email)) == 1
     assert services.survey_path(invitation) in smtp_inbox.last_to(public_user.email).get_body().get_content()
@@ -116,8 +125,16 @@ def test_closed_consultation_is_credited_to_the_consultant_and_sent_to_the_user(
     with django_capture_on_commit_callbacks(execute=True):
         consultation_services.consultation_close(consultation=consultation, actor=consultant_a)
     invitation = SurveyInvitation.objects.get(source_kind="consultation")
-    assert (invitation.service, invitation.staff, invitation.user) == ("consultation", consultant_a, public_user)
+    assert (invitation.service, invitation.staff, invitation.user) == (
+        "consultation",
+        consultant_a,
+        public_user,
+    )
     assert invitation.channel == "web"
-    mails = [m for m in smtp_inbox.to(public_user.email) if services.survey_path(invitation) in m.get_body().get_content()]
+    mails = [
+        m
+        for m in smtp_inbox.to(public_user.email)
+        if services.survey_path(invitation) in m.get_body().get_content()
+    ]
     assert len(mails) == 1
     assert consultation.number in mails[0]["Subject"]

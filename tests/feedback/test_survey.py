@@ -22,12 +22,16 @@ def test_api_answer_once_then_409(api_client, invitation_a, consultant_a):
     invitation, token = invitation_a
     invitation.staff = consultant_a
     invitation.save()
-    response = api_post(api_client, token, filled(staff_rating=5, comment="Cepat dan ramah", asked_for_money=False))
+    response = api_post(
+        api_client, token, filled(staff_rating=5, comment="Cepat dan ramah", asked_for_money=False)
+    )
     assert response.status_code == 201, response.content
     stored = SurveyResponse.objects.get()
     assert stored.answers == {"u1": 4, "u2": 4, "u3": 3, "u4": 3, "u5": 4, "u6": 4, "u7": 4, "u8": 3, "u9": 3}
     assert (stored.unit, stored.service, stored.staff) == (invitation.unit, "library", consultant_a)
-    assert stored.staff_rating == 5 and stored.asked_for_money is False and stored.offered_gift is None
+    assert stored.staff_rating == 5
+    assert stored.asked_for_money is False
+    assert stored.offered_gift is None
 
     again = api_post(api_client, token, filled())
     assert again.status_code == 409
@@ -92,12 +96,18 @@ def test_page_survey_then_second_use_says_so(client, invitation_a):
     assert '<html lang="id">' in html  # Indonesian first (the wording is checked by test_translations)
     assert html.count('class="survey-element') == 9
     assert html.count('type="radio" name="u4"') == 4
-    post = {f"u{i}": "3" for i in range(1, 10)} | {"staff_rating": "4", "comment": "Baik", "offered_gift": "no"}
+    post = {f"u{i}": "3" for i in range(1, 10)} | {
+        "staff_rating": "4",
+        "comment": "Baik",
+        "offered_gift": "no",
+    }
     response = client.post(f"/survei/{token}/", post)
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
     stored = SurveyResponse.objects.get()
-    assert stored.staff_rating == 4 and stored.offered_gift is False and stored.comment == "Baik"
+    assert stored.staff_rating == 4
+    assert stored.offered_gift is False
+    assert stored.comment == "Baik"
 
     second = client.get(f"/survei/{token}/")
     assert second.status_code == 409
@@ -112,6 +122,7 @@ def test_page_missing_and_out_of_range_answers_show_errors_and_keep_the_rest(cli
     response = client.post(f"/survei/{token}/", post)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "U9" in html and "U2" in html
+    assert "U9" in html
+    assert "U2" in html
     assert "Ruang baca sempit" in html  # what was typed stays
     assert SurveyResponse.objects.count() == 0

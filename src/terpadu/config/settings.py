@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "consultation-warn-due": {"task": "consultation.warn_due", "schedule": 900.0},
     # ID-card numbers are kept only as long as the retention allows (UU 27/2022).
     "frontdesk-purge-personal-ids": {"task": "frontdesk.purge_personal_ids", "schedule": 6 * 3600.0},
+    # Complaints not answered within 5 working days are flagged as overdue.
+    "feedback-mark-complaint-breaches": {"task": "feedback.mark_complaint_breaches", "schedule": 900.0},
     "frontdesk-appointments-no-show": {"task": "frontdesk.appointments_no_show", "schedule": 900.0},
 }
 

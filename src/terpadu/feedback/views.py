@@ -26,7 +26,7 @@ LINK_ERROR_STATUS = {"unknown": 404, "used": 409, "expired": 410}
 def error_dict(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
+    return {"form": [str(m) for m in exc.messages]}
 
 
 def client_ip(request) -> str | None:
@@ -142,7 +142,7 @@ def complaint_form(request, code: str):
         except ValidationError as exc:
             errors = error_dict(exc)
         except services.RateLimited as exc:
-            errors = {"__all__": [str(exc)]}
+            errors = {"form": [str(exc)]}
             return render(
                 request,
                 "feedback/complaint_form.html",
