@@ -208,3 +208,20 @@ def test_visit_page_shows_what_the_visitor_read(
     client.force_login(staff_b)
     assert client.get(url).status_code == 404
     assert client.get(reverse("library:visit", args=["8200", visit_a.pk])).status_code == 404
+
+
+def test_guest_book_slot_lists_what_the_visitor_read(
+    display_copy, librarian_a, frontliner_a, unit_a, visit_a, rf
+):
+    from terpadu.core import slots
+
+    services.reading_room_request(
+        actor=librarian_a, unit=unit_a, copy_id=display_copy.pk, visit_id=visit_a.pk
+    )
+    request = rf.get("/")
+    request.user = librarian_a
+    html = slots.render("frontdesk.visit", request, visit_a)
+    assert "Profil Kemiskinan Kabupaten Majene 2024" in html
+    assert reverse("library:visit", args=["7601", visit_a.pk]) in html
+    request.user = frontliner_a  # not a librarian: the guest book shows nothing of the library
+    assert slots.render("frontdesk.visit", request, visit_a) == ""

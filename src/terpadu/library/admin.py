@@ -90,7 +90,8 @@ class DownloadRecordAdmin(ScopedAdmin):
 class SoftcopyRequestAdmin(ScopedAdmin):
     list_display = ("publication", "user", "status", "channel", "created_at", "decided_at")
     list_filter = ("status", "channel")
-    readonly_fields = ("token_hash", "expires_at", "decided_by", "decided_at")
+    # The visit is set at the desk; a select here would list every unit's guest book.
+    readonly_fields = ("token_hash", "expires_at", "decided_by", "decided_at", "visit")
     raw_id_fields = ("publication", "user", "created_by")
 
 
@@ -107,18 +108,21 @@ class RetrievalRequestAdmin(ScopedAdmin):
     )
     list_filter = ("status",)
     raw_id_fields = ("copy", "publication")
+    readonly_fields = ("visit",)
 
 
 @admin.register(ReadingLog)
 class ReadingLogAdmin(ScopedAdmin):
     list_display = ("publication", "visitor_name", "from_storage", "created_at")
     raw_id_fields = ("publication", "copy")
+    readonly_fields = ("visit",)
 
 
 @admin.register(ScannerLog)
 class ScannerLogAdmin(ScopedAdmin):
     list_display = ("publication", "pages", "visitor_name", "created_at")
     raw_id_fields = ("publication", "copy")
+    readonly_fields = ("visit",)
 
 
 admin.site.register(Subject, admin.ModelAdmin)

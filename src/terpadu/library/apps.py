@@ -7,3 +7,11 @@ class LibraryConfig(AppConfig):
     label = "library"
     verbose_name = _("Library")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from terpadu.core import slots
+
+        from .views import visit_slot
+
+        # The front office's guest book may show, per visit, what the visitor read here.
+        slots.register("frontdesk.visit", visit_slot)

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +20,15 @@ from terpadu.frontdesk.models import Visit
 
 from . import imports, selectors, services
 from .api import client_ip, pdf_response
-from .models import DigitalFile, DownloadRecord, ImportJob, PrintCopy, Publication, SoftcopyRequest
+from .models import (
+    DigitalFile,
+    DownloadRecord,
+    ImportJob,
+    PrintCopy,
+    Publication,
+    ReadingLog,
+    SoftcopyRequest,
+)
 from .search import Filters, publication_search
 from .storage import private_storage
 
@@ -600,3 +610,23 @@ def import_progress(request, code: str, pk: int):
     if not job.is_active:
         response.status_code = 286
     return response
+
+
+def visit_slot(request, visit) -> str:
+    """The items a visitor read, for the front office's `frontdesk.visit` slot (librarians only)."""
+    user = getattr(request, "user", None)
+    if visit is None or not staff_units(user, services.LIBRARIAN).filter(pk=visit.unit_id).exists():
+        return ""
+    titles = list(
+        ReadingLog.objects.filter(visit=visit)
+        .order_by("created_at")
+        .values_list("publication__title", flat=True)
+    )
+    if not titles:
+        return ""
+    return format_html(
+        '<a class="small" href="{}">{}</a>',
+        reverse("library:visit", args=[visit.unit.code, visit.pk]),
+        ngettext("Read %(n)d item: %(titles)s", "Read %(n)d items: %(titles)s", len(titles))
+        % {"n": len(titles), "titles": "; ".join(titles)},
+    )
