@@ -78,3 +78,56 @@ class MessageForm(WithAttachments, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+
+class InboxFilterForm(forms.Form):
+    """The consultant inbox's filters (GET); every field optional."""
+
+    q = forms.CharField(
+        label=_("Number or topic"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[("", _("Any")), ("soon", _("Due soon (1 working day or less)")), ("overdue", _("Overdue"))],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Assigned to me")), ("none", _("Unassigned"))],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Consultation
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", _("Not closed")),
+            *Consultation.Status.choices,
+            ("all", _("All")),
+        ]
+        self.fields["channel"].choices = [("", _("Any")), *Consultation.Channel.choices]
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    body = forms.CharField(
+        label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+    )

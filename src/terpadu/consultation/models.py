@@ -235,6 +235,8 @@ class ConsultationEvent(models.Model):
         ANSWERED = "answered", _("Answered")
         WARNED_DUE_SOON = "warned_due_soon", _("Warned: 1 working day left")
         WARNED_BREACH = "warned_breach", _("Warned: answer overdue")
+        REFERRED = "referred", _("Referred")
+        TRANSFERRED = "transferred", _("Transferred to another unit")
         CLOSED = "closed", _("Closed")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="events")
@@ -252,3 +254,60 @@ class ConsultationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ConsultantDuty(models.Model):
+    """Whether a consultant is on duty in a unit: round-robin assignment gives new consultations
+    only to consultants on duty."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consultant_duties"
+    )
+    on_duty = models.BooleanField(_("on duty"), default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit", "user"]
+        verbose_name = _("consultant on duty")
+        verbose_name_plural = _("consultants on duty")
+        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="consultant_duty_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.user_id} {'on' if self.on_duty else 'off'}"
+
+
+class AssignmentCursor(models.Model):
+    """Where a unit's round-robin stands; its row is locked while a consultation is given out, so
+    two consultations opened at once take turns and go to different consultants."""
+
+    unit = models.OneToOneField("units.Unit", on_delete=models.CASCADE, related_name="+")
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.last_assigned_id}"
+
+
+class CannedReply(models.Model):
+    """A ready answer a unit's consultants insert into the reply box and adapt."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="canned_replies"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        constraints = [models.UniqueConstraint(fields=["unit", "title"], name="canned_reply_title_unique")]
+
+    def __str__(self) -> str:
+        return self.title

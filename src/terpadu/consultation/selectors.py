@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from terpadu.core.access import scope, staff_units
 from terpadu.lib.stemming import stem_words, tokenize, trigram_similarity
+from terpadu.units.calendar import unit_calendar
 from terpadu.units.models import StaffRole, Unit
 
-from .models import Attachment, Consultation, KnowledgeArticle, Message
+from .models import Attachment, CannedReply, ConsultantDuty, Consultation, KnowledgeArticle, Message
 
 CONSULTANT_ROLES = [StaffRole.Role.CONSULTANT]
 TYPO_THRESHOLD = 0.3  # pg_trgm's default, as in the library search
@@ -124,16 +127,93 @@ def consultations_of_user(*, user) -> QuerySet[Consultation]:
 
 
 def consultation_inbox(
-    *, user, status: str = "", unit: Unit | None = None, mine: bool = False
+    *,
+    user,
+    status: str = "",
+    unit: Unit | None = None,
+    mine: bool = False,
+    channel: str = "",
+    due: str = "",
+    assigned: str = "",
+    query: str = "",
+    now: dt.datetime | None = None,
 ) -> QuerySet[Consultation]:
+    """Consultations of the staff member's units, filtered as the inbox asks.
+
+    `due`: "soon" (clock running, at most one working day left in the unit's calendar) or
+    "overdue"; `assigned`: "me" or "none"; `query`: a number or words of the topic.
+    """
     qs = scope(_base(), user, roles=CONSULTANT_ROLES)
     if unit is not None:
         qs = qs.filter(unit=unit)
     if status:
         qs = qs.filter(status=status)
-    if mine:
+    if channel:
+        qs = qs.filter(channel=channel)
+    if mine or assigned == "me":
         qs = qs.filter(assigned_to=user)
-    return qs.order_by("due_at", "-created_at")
+    elif assigned == "none":
+        qs = qs.filter(assigned_to__isnull=True)
+    if query := (query or "").strip()[:100]:
+        condition = Q(number__iexact=query) | Q(number__icontains=query)
+        for word in query.split()[:5]:
+            condition |= Q(topic__icontains=word)
+        qs = qs.filter(condition)
+    if due in ("soon", "overdue"):
+        now = now or timezone.now()
+        running = qs.filter(
+            status=Consultation.Status.CLEAR,
+            due_at__isnull=False,
+            paused_at__isnull=True,
+            answered_at__isnull=True,
+        )
+        if due == "overdue":
+            qs = running.filter(due_at__lt=now)
+        else:
+            # "One working day left" depends on each unit's calendar: one threshold per unit in play.
+            condition = Q(pk__in=[])
+            for unit_in_play in Unit.objects.filter(pk__in=running.values("unit")):
+                threshold = unit_calendar(unit_in_play, years=range(now.year - 1, now.year + 2))
+                limit = threshold.end_of_nth_working_day(now, 1)
+                condition |= Q(unit=unit_in_play, due_at__gte=now, due_at__lte=limit)
+            qs = running.filter(condition)
+    return qs.order_by(F("due_at").asc(nulls_last=True), "-created_at")
+
+
+def consultations_with_unread(*, consultation_ids: list[int]) -> list[int]:
+    """Of these consultations, those where the user wrote something staff have not read yet."""
+    return list(
+        Message.objects.filter(
+            consultation_id__in=consultation_ids,
+            author_kind=Message.Author.USER,
+            pk__gt=F("consultation__staff_read_up_to"),
+        )
+        .values_list("consultation_id", flat=True)
+        .distinct()
+    )
+
+
+def canned_replies(*, unit: Unit) -> QuerySet[CannedReply]:
+    return CannedReply.objects.filter(unit=unit).order_by("title", "pk")
+
+
+def duties_of(*, user) -> list[tuple[Unit, bool]]:
+    """Each unit where `user` answers consultations, and whether they are on duty there."""
+    units = (
+        Unit.objects.filter(
+            staff_roles__user=user,
+            staff_roles__active=True,
+            staff_roles__role__in=[StaffRole.Role.CONSULTANT, StaffRole.Role.UNIT_ADMIN],
+        )
+        .distinct()
+        .order_by("code")
+    )
+    on = set(ConsultantDuty.objects.filter(user=user, on_duty=True).values_list("unit_id", flat=True))
+    return [(u, u.pk in on) for u in units]
+
+
+def internal_notes(*, consultation: Consultation) -> QuerySet[Message]:
+    return consultation.messages.filter(internal=True).select_related("author").order_by("-id")
 
 
 def consultation_for(*, user, pk: int) -> tuple[Consultation, bool]:

@@ -34,7 +34,10 @@ from terpadu.units.selectors import completion_time_for
 
 from . import clocks, filetypes, notifications, signals
 from .models import (
+    AssignmentCursor,
     Attachment,
+    CannedReply,
+    ConsultantDuty,
     Consultation,
     ConsultationEvent,
     ConsultationSequence,
@@ -316,6 +319,7 @@ def consultation_open(
     )
     if files:
         attachments_save(message=first, files=files)
+    assign_round_robin(consultation=consultation, now=now)
     core_events.broadcast(
         inbox_group(unit.code), {"type": "inbox.event", "event": {"kind": "opened", "id": consultation.pk}}
     )
@@ -661,6 +665,237 @@ def consultation_close(
     return consultation
 
 
+# --- inbox: duty, assignment, canned replies, referral ------------------------------------------------
+
+
+def consultants_of(unit: Unit):
+    """People who answer the unit's consultations: its consultants (and unit admins) by name."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff_roles__unit=unit,
+            staff_roles__active=True,
+            staff_roles__role__in=[StaffRole.Role.CONSULTANT, StaffRole.Role.UNIT_ADMIN],
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def duty_set(*, unit: Unit, consultant, actor, on_duty: bool) -> ConsultantDuty:
+    """A consultant goes on or off duty in `unit`; they may set their own, a unit admin anyone's."""
+    if not consultants_of(unit).filter(pk=consultant.pk).exists():
+        raise ValidationError({"consultant": _("This person is not a consultant of the unit.")})
+    if consultant.pk != actor.pk and not is_staff_of(actor, unit, [StaffRole.Role.UNIT_ADMIN]):
+        raise ValidationError(_("Only a unit admin may change another consultant's duty."))
+    duty, _created = ConsultantDuty.objects.update_or_create(
+        unit=unit, user=consultant, defaults={"on_duty": on_duty}
+    )
+    return duty
+
+
+def _cursor_locked(unit: Unit) -> AssignmentCursor:
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                AssignmentCursor.objects.get_or_create(unit=unit)
+            break
+        except IntegrityError:
+            continue
+    return AssignmentCursor.objects.select_for_update().get(unit=unit)
+
+
+def assign_round_robin(*, consultation: Consultation, now: dt.datetime | None = None):
+    """Give an unassigned consultation to the next consultant on duty in its unit, in turn by name.
+
+    The unit's cursor row is locked for the rest of the transaction: two consultations opened at
+    the same moment take turns, and the second goes to the consultant after the first one's.
+    Returns the consultant, or None when nobody is on duty (the consultation waits in the inbox).
+    """
+    if consultation.assigned_to_id is not None:
+        return consultation.assigned_to
+    on_duty = list(
+        consultants_of(consultation.unit).filter(
+            consultant_duties__unit=consultation.unit, consultant_duties__on_duty=True
+        )
+    )
+    if not on_duty:
+        return None
+    cursor = _cursor_locked(consultation.unit)
+    order = [c.pk for c in on_duty]
+    following = 0
+    if cursor.last_assigned_id in order:
+        following = (order.index(cursor.last_assigned_id) + 1) % len(order)
+    elif cursor.last_assigned_id is not None:
+        # The last one went off duty: continue with whoever comes after them by the same order.
+        last = cursor.last_assigned
+        later = [i for i, c in enumerate(on_duty) if (c.name, c.pk) > (last.name, last.pk)]
+        following = later[0] if later else 0
+    consultant = on_duty[following]
+    cursor.last_assigned = consultant
+    cursor.save(update_fields=["last_assigned"])
+    consultation.assigned_to = consultant
+    consultation.save(update_fields=["assigned_to"])
+    _event(
+        consultation, Kind.ASSIGNED, now or timezone.now(), None, consultant=consultant.pk, how="round_robin"
+    )
+    return consultant
+
+
+@transaction.atomic
+def consultation_assign(
+    *, consultation: Consultation, actor, consultant, now: dt.datetime | None = None
+) -> Consultation:
+    """Staff give the consultation to a consultant of its unit (or take it: consultant=actor)."""
+    consultation = _lock(consultation)
+    if consultation.is_closed:
+        raise ValidationError(_("This consultation is closed."))
+    if consultant is None or not consultants_of(consultation.unit).filter(pk=consultant.pk).exists():
+        raise ValidationError({"consultant": _("Choose a consultant of this unit.")})
+    if consultation.assigned_to_id == consultant.pk:
+        return consultation
+    consultation.assigned_to = consultant
+    consultation.save(update_fields=["assigned_to"])
+    _event(consultation, Kind.ASSIGNED, now or timezone.now(), actor, consultant=consultant.pk, how="manual")
+    _broadcast_status(consultation)
+    return consultation
+
+
+def _check_canned(*, unit: Unit, actor, title: str, body: str) -> tuple[str, str]:
+    if not is_staff_of(actor, unit, CONSULTANT_ROLES):
+        raise ValidationError({"unit": _("You may only manage canned replies of your own unit.")})
+    title, body = (title or "").strip(), (body or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Give the reply a short title.")
+    elif len(title) > 100:
+        errors["title"] = _("The title is too long (at most 100 characters).")
+    if not body:
+        errors["body"] = _("Write the text of the reply.")
+    elif len(body) > 5000:
+        errors["body"] = _("The text is too long (at most 5,000 characters).")
+    elif has_active_content(body):
+        errors["body"] = _("Scripts and active content are not allowed; write plain text.")
+    if errors:
+        raise ValidationError(errors)
+    return title, body
+
+
+def canned_reply_save(
+    *, unit: Unit, actor, title: str, body: str, reply: CannedReply | None = None
+) -> CannedReply:
+    title, body = _check_canned(unit=unit, actor=actor, title=title, body=body)
+    clash = CannedReply.objects.filter(unit=unit, title__iexact=title)
+    if reply is not None:
+        clash = clash.exclude(pk=reply.pk)
+    if clash.exists():
+        raise ValidationError({"title": _("The unit already has a canned reply with this title.")})
+    reply = reply or CannedReply(unit=unit, created_by=actor)
+    reply.unit, reply.title, reply.body = unit, title, body
+    reply.save()
+    return reply
+
+
+def canned_reply_delete(*, reply: CannedReply, actor) -> None:
+    if not is_staff_of(actor, reply.unit, CONSULTANT_ROLES):
+        raise ValidationError(_("You may only manage canned replies of your own unit."))
+    reply.delete()
+
+
+REFERRAL_SERVICES = [
+    ServiceKind.LIBRARY,
+    ServiceKind.PRODUCT_SALES,
+    ServiceKind.ACTIVITY_RECOMMENDATION,
+    ServiceKind.CONSULTATION,
+]
+
+
+@transaction.atomic
+def consultation_refer(
+    *,
+    consultation: Consultation,
+    actor,
+    service: str = "",
+    to_unit: Unit | None = None,
+    note: str = "",
+    transfer: bool = False,
+    now: dt.datetime | None = None,
+) -> Message:
+    """Refer the user to another PST service (of this or another unit) and tell them in the chat.
+
+    With `to_unit` and `transfer`, the consultation itself moves to that unit's inbox: unassigned,
+    its clock now counted in that unit's calendar; this unit's staff no longer see it.
+    """
+    now = now or timezone.now()
+    consultation = _lock(consultation)
+    if consultation.is_closed:
+        raise ValidationError(_("This consultation is closed."))
+    if service and service not in [s.value for s in REFERRAL_SERVICES]:
+        raise ValidationError({"service": _("Choose a PST service.")})
+    if to_unit is not None and not to_unit.is_active:
+        raise ValidationError({"to_unit": _("Choose an active BPS unit.")})
+    if to_unit is not None and to_unit.pk == consultation.unit_id:
+        to_unit = None
+    if not service and to_unit is None:
+        raise ValidationError(_("Choose the service or the unit to refer the user to."))
+    if transfer and to_unit is None:
+        raise ValidationError({"to_unit": _("Choose the unit that takes over the consultation.")})
+    if transfer and service and service != ServiceKind.CONSULTATION:
+        raise ValidationError({"service": _("Only a consultation can be transferred to another unit.")})
+    if note and has_active_content(note):
+        raise ValidationError({"note": _("Scripts and active content are not allowed; write plain text.")})
+    target = to_unit or consultation.unit
+    with override(settings.LANGUAGE_CODE):
+        if transfer:
+            text = _(
+                "Your consultation has been passed to %(unit)s, which will answer it here. "
+                "You do not need to ask again."
+            ) % {"unit": target.name}
+        elif service:
+            text = _("We refer you to the %(service)s service of %(unit)s.") % {
+                "service": ServiceKind(service).label,
+                "unit": target.name,
+            }
+        else:
+            text = _("We refer you to %(unit)s for this question.") % {"unit": target.name}
+    html = clean_message_html(text + ("\n\n" + note.strip() if note and note.strip() else ""))
+    message = Message.objects.create(
+        consultation=consultation, author_kind=Message.Author.STAFF, author=actor, body=html, created_at=now
+    )
+    _event(
+        consultation,
+        Kind.REFERRED,
+        now,
+        actor,
+        service=service,
+        unit=target.code,
+        transfer=transfer,
+        message=message.pk,
+    )
+    old_unit = consultation.unit
+    if transfer:
+        _event(consultation, Kind.TRANSFERRED, now, actor, source=old_unit.code, target=target.code)
+        consultation.unit = target
+        consultation.assigned_to = None
+        consultation.save(update_fields=["unit", "assigned_to"])
+        _refresh_clock(consultation, now=now)
+        assign_round_robin(consultation=consultation, now=now)
+        core_events.broadcast(
+            inbox_group(target.code),
+            {"type": "inbox.event", "event": {"kind": "transferred", "id": consultation.pk}},
+        )
+    else:
+        # Pointing the user to the right service is the answer to their request.
+        _on_staff_message(consultation, actor, now)
+    core_events.on_commit(lambda: notifications.message_to_user(message.pk))
+    _broadcast_message(message)
+    _broadcast_status(consultation)
+    return message
+
+
 # --- periodic jobs ----------------------------------------------------------------------------------
 
 
@@ -912,6 +1147,7 @@ def consultation_open_from_channel(
     )
     if files:
         attachments_save(message=first, files=files)
+    assign_round_robin(consultation=consultation, now=now)
     core_events.broadcast(
         inbox_group(unit.code), {"type": "inbox.event", "event": {"kind": "opened", "id": consultation.pk}}
     )

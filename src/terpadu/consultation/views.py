@@ -8,9 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from terpadu.core.access import unit_for_staff
+from terpadu.units.models import Unit
+
 from . import selectors, services
-from .forms import ConsultationForm, MessageForm
-from .models import KnowledgeArticle
+from .forms import CannedReplyForm, ConsultationForm, InboxFilterForm, MessageForm
+from .models import CannedReply, Consultation, KnowledgeArticle
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -30,9 +33,52 @@ def my_consultations(request):
         "consultation/list.html",
         {
             "consultations": selectors.consultations_of_user(user=request.user),
-            "inbox": selectors.consultation_inbox(user=request.user).exclude(status="closed")[:100],
+            "is_consultant": bool(selectors.duties_of(user=request.user))
+            or selectors.consultation_inbox(user=request.user).exists(),
         },
     )
+
+
+@login_required
+def inbox(request):
+    """The consultant inbox: their units' consultations, filtered; 404 for anyone who answers none."""
+    duties = selectors.duties_of(user=request.user)
+    if not duties and not request.user.is_superuser:
+        raise Http404
+    form = InboxFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    status = filters.get("status", "")
+    qs = selectors.consultation_inbox(
+        user=request.user,
+        status="" if status == "all" else status,
+        channel=filters.get("channel", ""),
+        due=filters.get("due", ""),
+        assigned=filters.get("assigned", ""),
+        query=filters.get("q", ""),
+    )
+    if not status:
+        qs = qs.exclude(status=Consultation.Status.CLOSED)
+    rows = list(qs[:200])
+    unread = set(selectors.consultations_with_unread(consultation_ids=[c.pk for c in rows]))
+    return render(
+        request,
+        "consultation/inbox.html",
+        {"form": form, "rows": rows, "unread": unread, "duties": duties},
+    )
+
+
+@login_required
+@require_POST
+def duty_toggle(request):
+    unit = unit_for_staff(request.user, request.POST.get("unit", ""), services.CONSULTANT_ROLES)
+    try:
+        services.duty_set(
+            unit=unit, consultant=request.user, actor=request.user, on_duty=request.POST.get("on_duty") == "1"
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("consultation:inbox")
 
 
 @login_required
@@ -134,8 +180,21 @@ def consultation_detail(request, pk: int):
             "other_read": consultation.user_read_up_to if staff else consultation.staff_read_up_to,
             "form": form,
             "due_local": consultation.unit.local(consultation.due_at) if consultation.due_at else None,
+            **(_staff_context(consultation) if staff else {}),
         },
     )
+
+
+def _staff_context(consultation: Consultation) -> dict:
+    return {
+        "consultants": services.consultants_of(consultation.unit),
+        "canned": selectors.canned_replies(unit=consultation.unit),
+        "notes": selectors.internal_notes(consultation=consultation)[:20],
+        "referral_services": [(s.value, s.label) for s in services.REFERRAL_SERVICES],
+        "referral_units": Unit.objects.filter(is_active=True)
+        .exclude(pk=consultation.unit_id)
+        .order_by("code"),
+    }
 
 
 @login_required
@@ -153,12 +212,96 @@ def consultation_action(request, pk: int, action: str):
             )
         elif action == "close":
             services.consultation_close(consultation=consultation, actor=request.user)
+        elif action == "assign":
+            consultant = (
+                services.consultants_of(consultation.unit)
+                .filter(pk=_int(request.POST.get("consultant")))
+                .first()
+            )
+            services.consultation_assign(consultation=consultation, actor=request.user, consultant=consultant)
+        elif action == "refer":
+            code = request.POST.get("to_unit") or ""
+            to_unit = Unit.objects.filter(code=code, is_active=True).first() if code else None
+            if code and to_unit is None:
+                raise ValidationError({"to_unit": _("Choose an active BPS unit.")})
+            services.consultation_refer(
+                consultation=consultation,
+                actor=request.user,
+                service=request.POST.get("service", ""),
+                to_unit=to_unit,
+                note=request.POST.get("note", ""),
+                transfer=request.POST.get("transfer") == "1",
+            )
+            consultation.refresh_from_db()
+            if not services.is_consultant_for(request.user, consultation):
+                messages.success(
+                    request, _("The consultation was passed to %(unit)s.") % {"unit": to_unit.name}
+                )
+                return redirect("consultation:inbox")
         else:
             raise Http404
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     return redirect("consultation:detail", pk=pk)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+def canned_replies(request, unit: str):
+    """A unit's canned replies: list, add; staff of the unit only (others 404)."""
+    unit_obj = unit_for_staff(request.user, unit, services.CONSULTANT_ROLES)
+    form = CannedReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.canned_reply_save(
+                unit=unit_obj,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Canned reply saved."))
+            return redirect("consultation:canned", unit=unit_obj.code)
+    return render(
+        request,
+        "consultation/canned.html",
+        {"unit": unit_obj, "replies": selectors.canned_replies(unit=unit_obj), "form": form},
+    )
+
+
+@login_required
+def canned_reply_edit(request, unit: str, reply_id: int):
+    unit_obj = unit_for_staff(request.user, unit, services.CONSULTANT_ROLES)
+    reply = get_object_or_404(CannedReply, pk=reply_id, unit=unit_obj)
+    if request.method == "POST" and request.POST.get("delete"):
+        services.canned_reply_delete(reply=reply, actor=request.user)
+        messages.success(request, _("Canned reply deleted."))
+        return redirect("consultation:canned", unit=unit_obj.code)
+    form = CannedReplyForm(request.POST or None, initial={"title": reply.title, "body": reply.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.canned_reply_save(
+                unit=unit_obj,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                reply=reply,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Canned reply saved."))
+            return redirect("consultation:canned", unit=unit_obj.code)
+    return render(request, "consultation/canned_edit.html", {"unit": unit_obj, "reply": reply, "form": form})
 
 
 @login_required
