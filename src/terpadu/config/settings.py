@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -179,6 +180,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Complaints not answered within 5 working days are flagged as overdue.
     "feedback-mark-complaint-breaches": {"task": "feedback.mark_complaint_breaches", "schedule": 900.0},
     "frontdesk-appointments-no-show": {"task": "frontdesk.appointments_no_show", "schedule": 900.0},
+    # Report rollups: days whose refresh task was lost; yesterday and today recomputed after midnight
+    # in every zone (18:30 UTC = 01:30 WIB); last month's summary to unit heads on the 1st.
+    "reports-catch-up-rollups": {"task": "reports.catch_up_rollups", "schedule": 900.0},
+    "reports-rebuild-recent-rollups": {
+        "task": "reports.rebuild_recent_rollups",
+        "schedule": crontab(hour=18, minute=30),
+    },
+    "reports-send-monthly": {
+        "task": "reports.send_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
