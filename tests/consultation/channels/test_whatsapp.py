@@ -155,14 +155,12 @@ def test_channel_off_says_so_and_stores_nothing(client, unit_a):
 def test_consultant_page_says_when_the_channel_is_off(client, whatsapp_on, consultant_a, settings):
     post_webhook(client, inbound_payload(text_message("wamid.1", "Data penduduk")))
     consultation = whatsapp_consultation()
+    client.force_login(consultant_a)
+    page = client.get(f"/konsultasi/{consultation.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"Replies go straight to WhatsApp" in page.content
     settings.WHATSAPP_TOKEN = ""
-    from django.test import RequestFactory
-
-    from terpadu.consultation.channels.views import channel_notice
-
-    request = RequestFactory().get("/")
-    request.user = consultant_a
-    assert "WhatsApp channel is off" in channel_notice(request, consultation)
+    page = client.get(f"/konsultasi/{consultation.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"The WhatsApp channel is off." in page.content
 
 
 # --- replies through the Graph API ------------------------------------------------------------------
@@ -297,3 +295,25 @@ def test_whatsapp_reply_resumes_the_clock_like_a_web_message(
     assert consultation.paused_at is None
     kinds = list(consultation.events.values_list("kind", flat=True))
     assert kinds[-2:] == [ConsultationEvent.Kind.USER_REPLIED, ConsultationEvent.Kind.CLOCK_RESUMED]
+
+
+def test_contact_becomes_the_account_holder_once_they_register(client, whatsapp_on):
+    from tests.conftest import make_user
+
+    post_webhook(client, inbound_payload(text_message("wamid.1", "Data penduduk", sender="6281355550001")))
+    consultation = whatsapp_consultation()
+    assert consultation.user is None
+    user = make_user("nelayan@example.com", "Budi Nelayan", phone="0813-5555-0001")
+    post_webhook(client, inbound_payload(text_message("wamid.2", "Sudah daftar", sender="6281355550001")))
+    consultation.refresh_from_db()
+    assert consultation.user == user
+    assert Contact.objects.get().user == user
+
+
+def test_number_claimed_by_two_accounts_links_neither(client, whatsapp_on):
+    from tests.conftest import make_user
+
+    make_user("a@example.com", "A", phone="081355550001")
+    make_user("b@example.com", "B", phone="+62 813 5555 0001")
+    post_webhook(client, inbound_payload(text_message("wamid.1", "Data penduduk", sender="6281355550001")))
+    assert whatsapp_consultation().user is None

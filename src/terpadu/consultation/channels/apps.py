@@ -15,4 +15,6 @@ class ChannelsConfig(AppConfig):
         from . import receivers, views
 
         receivers.connect()
-        slots.register("consultation.channel", views.channel_notice)
+        # The consultation page's slot (shared with meetings): how the user is reached.
+        slots.register("consultation.sidebar", views.channel_notice)
+        slots.register("consultation.inbox", views.held_emails_notice)

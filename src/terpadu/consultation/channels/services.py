@@ -91,19 +91,22 @@ def normalise_phone(phone: str) -> str:
 
 
 def user_for_whatsapp(wa_id: str):
-    """The one active account whose WhatsApp number is `wa_id` and whose email is verified; else None."""
+    """The one active account whose WhatsApp number is `wa_id` and whose email is verified; else None.
+
+    Numbers are typed freely ("0812-3456-7890", "+62 812 ..."): the database narrows by the last two
+    digits, the comparison is on the normalised number. Two accounts with one number link neither.
+    """
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
-    tail = wa_id[-8:]
-    if len(tail) < 8:
+    if len(wa_id) < 8:
         return None
     verified = EmailAddress.objects.filter(verified=True).values("user_id")
     candidates = [
         user
-        for user in get_user_model()
-        .objects.filter(is_active=True, phone__regex=r"[0-9]", pk__in=verified)
-        .filter(phone__contains=tail[-4:])
+        for user in get_user_model().objects.filter(
+            is_active=True, pk__in=verified, phone__endswith=wa_id[-2:]
+        )
         if normalise_phone(user.phone) == wa_id
     ]
     return candidates[0] if len(candidates) == 1 else None
@@ -520,7 +523,9 @@ def delivery_failed(*, ref: str, error: str, outside_window: bool = False) -> No
         record = record_for_ref(ref)
         if record is None:
             return
-        record = ChannelMessage.objects.select_for_update().select_related("contact").get(pk=record.pk)
+        record = (
+            ChannelMessage.objects.select_for_update(of=("self",)).select_related("contact").get(pk=record.pk)
+        )
         if outside_window and not record.template and record.consultation_id and record.contact_id:
             # Our clock and WhatsApp's disagreed: the text waits for the person, and the template goes.
             record.status = Sent.WAITING_WINDOW
@@ -828,7 +833,11 @@ def check_held_access(*, held: HeldEmail, actor) -> None:
 
 
 def _lock_held(held: HeldEmail) -> HeldEmail:
-    held = HeldEmail.objects.select_for_update().select_related("unit", "consultation").get(pk=held.pk)
+    held = (
+        HeldEmail.objects.select_for_update(of=("self",))
+        .select_related("unit", "consultation")
+        .get(pk=held.pk)
+    )
     if held.status != HeldEmail.Status.HELD:
         raise ValidationError(_("This email was already decided on."))
     return held

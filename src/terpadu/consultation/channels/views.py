@@ -104,7 +104,7 @@ def held_email_decide(request, pk: int, decision: str):
 
 
 def channel_notice(request, consultation: Consultation) -> str:
-    """Slot "consultation.channel" on the consultation page: for the unit's consultants, how the
+    """Slot "consultation.sidebar" on the consultation page: for the unit's consultants, how the
     user is reached (WhatsApp window, template, channel off; email address) and held emails."""
     if request is None or not isinstance(consultation, Consultation):
         return ""
@@ -130,3 +130,13 @@ def channel_notice(request, consultation: Consultation) -> str:
         },
         request=request,
     )
+
+
+def held_emails_notice(request, _obj=None) -> str:
+    """Slot "consultation.inbox": a link to the held emails of the consultant's units, when any wait."""
+    if request is None or not request.user.is_authenticated:
+        return ""
+    count = selectors.held_emails_for(user=request.user).count()
+    if not count:
+        return ""
+    return render_to_string("consultation_channels/_held_notice.html", {"held_count": count}, request=request)
