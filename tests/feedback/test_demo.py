@@ -4,8 +4,8 @@ import pytest
 
 from terpadu.feedback import demo, selectors
 from terpadu.feedback.models import Complaint, SurveyResponse
-from tests.frontdesk.conftest import publish_walk_in_standard
 from tests.conftest import make_staff
+from tests.frontdesk.conftest import publish_walk_in_standard
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,12 @@ def test_demo_gives_months_of_responses_and_complaints_in_several_states_once(un
     assert responses.count() > 80
     months = {r.submitted_at.strftime("%Y-%m") for r in responses}
     assert len(months) >= 5
-    assert {c.status for c in Complaint.objects.filter(unit=unit_a)} >= {"received", "in_progress", "answered", "closed"}
+    assert {c.status for c in Complaint.objects.filter(unit=unit_a)} >= {
+        "received",
+        "in_progress",
+        "answered",
+        "closed",
+    }
     assert Complaint.objects.filter(lapor_tracking_id__gt="").exists()
     result = selectors.ikm_for(unit=unit_a, period=selectors.parse_period(unit_a, "2000-01-01", "2100-01-01"))
     assert result.grade in {"A", "B", "C"}

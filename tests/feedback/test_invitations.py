@@ -2,6 +2,8 @@
 staff member who served: a finished ticket (its live page shows the link), a checkout without a
 served ticket, a fulfilled softcopy request (emailed), a closed consultation (on the user's channel)."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
@@ -13,12 +15,30 @@ from terpadu.feedback.models import SurveyInvitation
 from terpadu.frontdesk import services as frontdesk
 from terpadu.library.models import Publication, SoftcopyRequest
 from terpadu.library.signals import softcopy_request_fulfilled
-from tests.consultation.conftest import open_consultation, publish_consultation_standard
+from terpadu.units.models import CompletionTime, Mode, ServiceKind, ServiceStandard
 from tests.frontdesk.conftest import make_visit, set_up_front_office
 
 from .conftest import filled
 
 pytestmark = pytest.mark.django_db
+
+
+def publish_online_consultation_standard(unit):
+    standard = ServiceStandard.objects.create(
+        unit=unit,
+        service=ServiceKind.CONSULTATION,
+        title="Konsultasi",
+        effective_from=dt.date(2024, 1, 1),
+        status=ServiceStandard.Status.PUBLISHED,
+    )
+    CompletionTime.objects.create(
+        standard=standard,
+        mode=Mode.ONLINE,
+        amount=3,
+        unit=CompletionTime.TimeUnit.WORKING_DAYS,
+        clock_start=CompletionTime.ClockStart.REQUEST_CLEAR_AND_COMPLETE,
+        wording="maksimal 3 hari kerja",
+    )
 
 
 def serve_ticket(unit, office, frontliner, visit=None):
@@ -117,8 +137,10 @@ def test_fulfilled_softcopy_request_emails_the_link_and_the_publication_page_off
 def test_closed_consultation_is_credited_to_the_consultant_and_sent_to_the_user(
     unit_a, consultant_a, public_user, django_capture_on_commit_callbacks, smtp_inbox
 ):
-    publish_consultation_standard(unit_a)
-    consultation = open_consultation(unit_a, public_user)
+    publish_online_consultation_standard(unit_a)
+    consultation = consultation_services.consultation_open(
+        user=public_user, unit=unit_a, topic="Data kemiskinan", description="Saya butuh data kemiskinan."
+    )
     consultation_services.message_post(
         consultation=consultation, actor=consultant_a, body="Datanya ada di tabel 4.1."
     )

@@ -231,7 +231,8 @@ class SurveyLinkError(Exception):
 def invitation_by_token(token: str, *, now: dt.datetime | None = None, for_update: bool = False):
     queryset = SurveyInvitation.objects.select_related("unit", "staff")
     if for_update:
-        queryset = queryset.select_for_update()
+        # Lock the invitation row only: the staff join is an outer one, which PostgreSQL cannot lock.
+        queryset = queryset.select_for_update(of=("self",))
     invitation = queryset.filter(token_hash=_token_hash(token or "")).first()
     if invitation is None:
         raise SurveyLinkError("unknown")
@@ -566,7 +567,7 @@ def _mail_reply(complaint_id: int, text: str) -> None:
 
 
 def _lock(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
+    return Complaint.objects.select_for_update(of=("self",)).select_related("unit").get(pk=complaint.pk)
 
 
 def _event(complaint: Complaint, kind: str, *, actor, now, text: str = "", sent_via: str = "") -> None:
