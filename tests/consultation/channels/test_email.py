@@ -377,3 +377,15 @@ def test_inbox_tells_the_units_consultants_that_emails_are_held(
     assert "/konsultasi/email-ditahan/" in slots.render("consultation.inbox", request, None)
     request.user = staff_b
     assert slots.render("consultation.inbox", request, None) == ""
+
+
+def test_mail_from_our_own_address_is_never_a_users_message(web_consultation, monkeypatch):
+    raw = build_mail(
+        sender=f"pst+{web_consultation.number}@pst.example.id",
+        subject=f"[{web_consultation.number}] bounce loop",
+        body="Pesan kami sendiri.",
+    )
+    before = web_consultation.messages.count()
+    assert inbound_email(raw, monkeypatch)[1].startswith("ignored")
+    assert web_consultation.messages.count() == before
+    assert not HeldEmail.objects.exists()

@@ -317,3 +317,29 @@ def test_number_claimed_by_two_accounts_links_neither(client, whatsapp_on):
     make_user("b@example.com", "B", phone="+62 813 5555 0001")
     post_webhook(client, inbound_payload(text_message("wamid.1", "Data penduduk", sender="6281355550001")))
     assert whatsapp_consultation().user is None
+
+
+def test_unreadable_message_is_skipped_and_the_rest_of_the_delivery_kept(client, whatsapp_on):
+    payload = inbound_payload(
+        {"from": "not-a-number", "id": "wamid.BAD", "type": "text", "text": {"body": "?"}},
+        text_message("wamid.GOOD", "Data penduduk"),
+    )
+    assert post_webhook(client, payload).status_code == 200
+    assert list(ChannelMessage.objects.values_list("external_id", flat=True)) == ["wamid.GOOD"]
+
+
+def test_contact_in_the_data_export_and_erased_with_the_account(client, whatsapp_on, public_user):
+    from terpadu.accounts import services as account_services
+
+    post_webhook(client, inbound_payload(text_message("wamid.1", "Data IPM", sender="6281234567890")))
+    exported = account_services.user_export_data(user=public_user)["channel_contacts"]
+    assert exported[0]["address"] == "6281234567890"
+    assert exported[0]["consultations"] == [whatsapp_consultation().number]
+
+    from terpadu.consultation.channels.personal_data import erase_contacts
+
+    erase_contacts(public_user)
+    contact = Contact.objects.get()
+    assert contact.address.startswith("erased-")
+    assert contact.name == ""
+    assert contact.user is None

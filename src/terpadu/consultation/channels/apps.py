@@ -12,7 +12,7 @@ class ChannelsConfig(AppConfig):
     def ready(self) -> None:
         from terpadu.core import slots
 
-        from . import receivers, views
+        from . import personal_data, receivers, views  # noqa: F401 - personal_data registers itself
 
         receivers.connect()
         # The consultation page's slot (shared with meetings): how the user is reached.

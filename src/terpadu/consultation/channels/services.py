@@ -10,9 +10,11 @@ after commit (retry there); the task's outcome comes back through `notify.signal
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import logging
 import mimetypes
 from dataclasses import dataclass
+from email.utils import parseaddr
 from html import unescape
 
 from django.conf import settings
@@ -87,6 +89,8 @@ def normalise_phone(phone: str) -> str:
     digits = "".join(c for c in phone or "" if c.isdigit())
     if digits.startswith("0"):
         digits = "62" + digits[1:]
+    elif digits.startswith("8"):  # an Indonesian mobile number without its leading 0, as accounts allows
+        digits = "62" + digits
     return digits
 
 
@@ -190,8 +194,6 @@ def _with_notes(text: str, notes: list[str]) -> str:
 
 def whatsapp_verify(*, mode: str, token: str, challenge: str) -> str | None:
     """The challenge to echo when Meta subscribes the webhook with our verify token; else None."""
-    import hmac
-
     expected = settings.WHATSAPP_VERIFY_TOKEN
     if mode == "subscribe" and expected and hmac.compare_digest(token.encode(), expected.encode()):
         return challenge
@@ -200,7 +202,7 @@ def whatsapp_verify(*, mode: str, token: str, challenge: str) -> str | None:
 
 def whatsapp_webhook(payload: dict, *, now: dt.datetime | None = None) -> dict[str, int]:
     """Everything in one webhook delivery: inbound messages and statuses of ours. Safe to repeat."""
-    counts = {"stored": 0, "duplicates": 0, "statuses": 0}
+    counts = {"stored": 0, "duplicates": 0, "invalid": 0, "statuses": 0}
     if not isinstance(payload, dict):
         raise ValidationError("The webhook body is not a JSON object.")
     for entry in payload.get("entry") or []:
@@ -215,14 +217,19 @@ def whatsapp_webhook(payload: dict, *, now: dt.datetime | None = None) -> dict[s
                 if isinstance(c, dict)
             }
             for message in value.get("messages") or []:
-                if not isinstance(message, dict):
+                message = message if isinstance(message, dict) else {}
+                try:
+                    record = whatsapp_receive(
+                        phone_number_id=phone_number_id,
+                        message=message,
+                        name=names.get(str(message.get("from")), ""),
+                        now=now,
+                    )
+                except ValidationError as exc:
+                    # One unreadable message must not make Meta redeliver (and us refuse) the batch forever.
+                    logger.warning("WhatsApp webhook: message skipped: %s", " ".join(exc.messages))
+                    counts["invalid"] += 1
                     continue
-                record = whatsapp_receive(
-                    phone_number_id=phone_number_id,
-                    message=message,
-                    name=names.get(str(message.get("from")), ""),
-                    now=now,
-                )
                 counts["stored" if record else "duplicates"] += 1
             for status in value.get("statuses") or []:
                 if isinstance(status, dict) and whatsapp_status(status):
@@ -699,6 +706,16 @@ def _unit_for_new_email(inbound: mail.Inbound) -> Unit | None:
     return default_unit()
 
 
+def _is_our_own(sender: str) -> bool:
+    """Mail from our own reply address (or its plus forms): a loop, never a user's message."""
+    sender_local, _at, sender_domain = sender.lower().rpartition("@")
+    for address in (settings.EMAIL_REPLY_ADDRESS, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]):
+        local, _at, domain = (address or "").lower().rpartition("@")
+        if local and domain == sender_domain and sender_local.split("+", 1)[0] == local:
+            return True
+    return False
+
+
 def email_receive(raw: bytes, *, now: dt.datetime | None = None) -> EmailOutcome:
     """One inbound email (from the MTA pipe or the IMAP poller), matched and posted, or held.
 
@@ -711,10 +728,7 @@ def email_receive(raw: bytes, *, now: dt.datetime | None = None) -> EmailOutcome
     except mail.BadEmail as exc:
         raise InboundEmailError(str(exc), EX_DATAERR) from exc
     now = now or timezone.now()
-    own = settings.EMAIL_REPLY_ADDRESS.lower().rpartition("@")
-    if inbound.automatic or (
-        own[0] and inbound.sender.endswith("@" + own[2]) and inbound.sender.startswith(own[0])
-    ):
+    if inbound.automatic or _is_our_own(inbound.sender):
         return EmailOutcome("ignored")
     consultation = match_consultation(inbound)
     unit = consultation.unit if consultation else _unit_for_new_email(inbound)
