@@ -127,6 +127,8 @@ def test_fulfilled_softcopy_request_emails_the_link_and_the_publication_page_off
     request = RequestFactory().get("/")
     request.user = public_user
     assert services.survey_path(invitation) in slots.render("library.publication", request, publication)
+    other = Publication.objects.create(unit=unit_a, title="Statistik Daerah Majene 2025", year=2025)
+    assert slots.render("library.publication", request, other) == ""  # only the requested publication
     request.user = AnonymousUser()
     assert slots.render("library.publication", request, publication) == ""
     services.survey_submit(token=services.survey_token(invitation), data=filled())

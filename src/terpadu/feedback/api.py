@@ -27,7 +27,7 @@ class SurveyAnswerSerializer(serializers.Serializer):
     )
     staff_rating = serializers.IntegerField(required=False, allow_null=True, help_text="1-5, optional")
     comment = serializers.CharField(required=False, allow_blank=True)
-    gender = serializers.ChoiceField(choices=["", "female", "male"], required=False)
+    gender = serializers.CharField(required=False, allow_blank=True, help_text="female, male or empty")
     age_group = serializers.CharField(required=False, allow_blank=True)
     education = serializers.CharField(required=False, allow_blank=True)
     occupation = serializers.CharField(required=False, allow_blank=True)

@@ -257,19 +257,25 @@ def complaint_public(complaint: Complaint) -> dict:
     }
 
 
-def unused_invitation(*, user, unit: Unit, source_kind: str, now: dt.datetime | None = None):
+def unused_invitation(
+    *, user, unit: Unit, source_kind: str, publication=None, now: dt.datetime | None = None
+):
+    """The user's latest unanswered, unexpired invitation of the unit (for `publication`'s own
+    softcopy requests when given)."""
     if user is None or not user.is_authenticated:
         return None
     from .models import SurveyInvitation
 
-    return (
-        SurveyInvitation.objects.filter(
-            user=user,
-            unit=unit,
-            source_kind=source_kind,
-            used_at__isnull=True,
-            expires_at__gt=now or timezone.now(),
-        )
-        .order_by("-created_at")
-        .first()
+    invitations = SurveyInvitation.objects.filter(
+        user=user,
+        unit=unit,
+        source_kind=source_kind,
+        used_at__isnull=True,
+        expires_at__gt=now or timezone.now(),
     )
+    if publication is not None:
+        from terpadu.library.models import SoftcopyRequest
+
+        requests = SoftcopyRequest.objects.filter(user=user, publication=publication).values("pk")
+        invitations = invitations.filter(source_id__in=requests)
+    return invitations.order_by("-created_at").first()

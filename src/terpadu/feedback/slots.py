@@ -45,7 +45,7 @@ def library_publication(request, publication) -> str:
     """A rating link when the reader has an unanswered survey for a softcopy of this unit."""
     user = getattr(request, "user", None)
     invitation = selectors.unused_invitation(
-        user=user, unit=publication.unit, source_kind=SourceKind.SOFTCOPY_REQUEST
+        user=user, unit=publication.unit, source_kind=SourceKind.SOFTCOPY_REQUEST, publication=publication
     )
     if invitation is None:
         return ""
