@@ -31,13 +31,17 @@ def _messages_after(consultation, staff: bool, after: int) -> list[dict]:
     return [services.message_payload(m) for m in messages[:500]]
 
 
-@database_sync_to_async
-def _post(consultation, user, body: str, internal: bool) -> dict | None:
+def _post_sync(consultation, user, body: str, internal: bool) -> dict | None:
     try:
         services.message_post(consultation=consultation, actor=user, body=body, internal=internal)
     except ValidationError as exc:
         return {"type": "error", "errors": [str(m) for m in exc.messages]}
     return None
+
+
+# Not thread-sensitive: messages of different consultations are saved in parallel threads (each
+# with its own database connection) instead of queueing behind one another on a single thread.
+_post = database_sync_to_async(_post_sync, thread_sensitive=False)
 
 
 @database_sync_to_async

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from terpadu.core import events as core_events
-from terpadu.core.access import is_staff_of
+from terpadu.core.access import is_staff_of, staff_units
 from terpadu.lib.stemming import stem_text
 from terpadu.lib.workdays import CalendarRangeError, WorkingCalendar
 from terpadu.units.calendar import unit_calendar
@@ -342,10 +342,14 @@ def inbox_group(unit_code: str) -> str:
 
 
 def is_consultant_for(user, consultation: Consultation) -> bool:
-    return is_staff_of(user, consultation.unit, CONSULTANT_ROLES)
+    # By the unit's id: the check needs no Unit row (one query fewer on every chat message).
+    return staff_units(user, CONSULTANT_ROLES).filter(pk=consultation.unit_id).exists()
 
 
-def message_payload(message: Message) -> dict:
+def message_payload(message: Message, *, attachments: list[Attachment] | None = None) -> dict:
+    """What a chat client gets for a message; `attachments` when the caller has them at hand."""
+    if attachments is None:
+        attachments = list(message.attachments.all())
     return {
         "id": message.pk,
         "consultation": message.consultation_id,
@@ -356,7 +360,7 @@ def message_payload(message: Message) -> dict:
         "internal": message.internal,
         "body": message.body,
         "created_at": message.created_at.isoformat(),
-        "attachments": [attachment_payload(a) for a in message.attachments.all()],
+        "attachments": [attachment_payload(a) for a in attachments],
     }
 
 
@@ -374,8 +378,8 @@ def attachment_payload(attachment: Attachment) -> dict:
     }
 
 
-def _broadcast_message(message: Message) -> None:
-    payload = {"type": "chat.message", "message": message_payload(message)}
+def _broadcast_message(message: Message, *, attachments: list[Attachment] | None = None) -> None:
+    payload = {"type": "chat.message", "message": message_payload(message, attachments=attachments)}
     core_events.broadcast(staff_chat_group(message.consultation_id), payload)
     if not message.internal:
         core_events.broadcast(chat_group(message.consultation_id), payload)
@@ -516,32 +520,36 @@ def message_post(
         body=html,
         created_at=now,
     )
-    if files:
-        attachments_save(message=message, files=files)
+    saved = attachments_save(message=message, files=files) if files else []
     if author_kind == Message.Author.USER:
         _on_user_message(consultation, actor, now)
     elif not internal:
         _on_staff_message(consultation, actor, now)
         core_events.on_commit(lambda: notifications.message_to_user(message.pk))
-    _broadcast_message(message)
+    _broadcast_message(message, attachments=saved)
     return message
 
 
 def _on_user_message(consultation: Consultation, actor, now: dt.datetime) -> None:
-    fields = ["awaiting_user_since", "status"]
+    before = (consultation.awaiting_user_since, consultation.status)
+    clock_moved = False
     consultation.awaiting_user_since = None
     if consultation.status == Status.AWAITING_CLARIFICATION:
         _event(consultation, Kind.USER_REPLIED, now, actor)
         if consultation.clock_started_at:
             _event(consultation, Kind.CLOCK_RESUMED, now, actor)
+            clock_moved = True
             consultation.status = Status.CLEAR
         else:
             consultation.status = Status.OPEN
     elif consultation.status == Status.ANSWERED:
         _event(consultation, Kind.USER_REPLIED, now, actor)
         consultation.status = Status.CLEAR
-    consultation.save(update_fields=fields)
-    _refresh_clock(consultation, now=now)
+    # The common case (a user adding to an open request) changes nothing on the row: no writes.
+    if (consultation.awaiting_user_since, consultation.status) != before:
+        consultation.save(update_fields=["awaiting_user_since", "status"])
+    if clock_moved:
+        _refresh_clock(consultation, now=now)
 
 
 def _on_staff_message(consultation: Consultation, actor, now: dt.datetime) -> None:
