@@ -142,16 +142,40 @@ def test_socket_refused_for_other_units_staff(unit_a, public_user, staff_b):
     async_to_sync(scenario)()
 
 
-def test_demo_is_idempotent(unit_b):
+def test_demo_is_idempotent(db):
     import io
 
     from terpadu.consultation import demo
-    from terpadu.consultation.models import KnowledgeArticle
+    from terpadu.consultation.models import CannedReply, ConsultantDuty, KnowledgeArticle
+    from terpadu.units.management.commands.demo import demo_users_load
+    from terpadu.units.services import seed_load
 
+    seed_load()
+    demo_users_load()
     demo.load(io.StringIO())
+    counts = (
+        KnowledgeArticle.objects.count(),
+        Consultation.objects.count(),
+        Message.objects.count(),
+        CannedReply.objects.count(),
+        ConsultantDuty.objects.filter(on_duty=True).count(),
+    )
     demo.load(io.StringIO())
-    assert KnowledgeArticle.objects.count() == 4
-    assert services.article_search_text(KnowledgeArticle.objects.get(unit=unit_b)).strip()
+    assert counts == (
+        KnowledgeArticle.objects.count(),
+        Consultation.objects.count(),
+        Message.objects.count(),
+        CannedReply.objects.count(),
+        ConsultantDuty.objects.filter(on_duty=True).count(),
+    )
+    assert counts[0] == 4
+    assert services.article_search_text(KnowledgeArticle.objects.get(unit__code="8200")).strip()
+    statuses = set(Consultation.objects.values_list("status", flat=True))
+    assert {"open", "clear", "awaiting_clarification", "closed"} <= statuses
+    assert Consultation.objects.filter(close_reason="no_response").exists()
+    assert Consultation.objects.filter(channel="whatsapp", assigned_to__isnull=False).exists()  # round-robin
+    assert counts[3] == 5
+    assert counts[4] == 3
 
 
 def test_admin_lists_only_own_units_consultations(client, unit_a, unit_b, public_user, admin_a):
