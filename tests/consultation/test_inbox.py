@@ -244,3 +244,12 @@ def test_user_page_shows_status_and_due_time_in_the_units_zone(
     assert "27-03-2026" in page
     assert "WIT" in page
     assert 'id="chat-status"' in page
+
+
+def test_admin_lists_canned_replies_of_own_units_only(client, unit_a, unit_b, admin_a, consultant_a, staff_b):
+    mine = services.canned_reply_save(unit=unit_a, actor=consultant_a, title="Salam A", body="Halo A")
+    other = services.canned_reply_save(unit=unit_b, actor=staff_b, title="Salam B", body="Halo B")
+    client.force_login(admin_a)
+    page = client.get("/admin/consultation/cannedreply/").content.decode()
+    assert mine.title in page
+    assert other.title not in page

@@ -5,7 +5,7 @@ from django.contrib import admin
 from terpadu.core.access import scope, staff_units
 
 from . import services
-from .models import Consultation, ConsultationEvent, KnowledgeArticle, Message
+from .models import Attachment, CannedReply, Consultation, ConsultationEvent, KnowledgeArticle, Message
 
 
 class ConsultantScoped:
@@ -96,6 +96,78 @@ class ConsultationAdmin(ConsultantScoped, admin.ModelAdmin):
             request.user,
             roles=services.CONSULTANT_ROLES,
         )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(ConsultantScoped, admin.ModelAdmin):
+    list_display = ["title", "unit", "updated_at"]
+    search_fields = ["title", "body"]
+    fields = ["unit", "title", "body"]
+
+    def get_queryset(self, request):
+        return scope(
+            super().get_queryset(request).select_related("unit"),
+            request.user,
+            roles=services.CONSULTANT_ROLES,
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and not request.user.is_superuser:
+            kwargs["queryset"] = staff_units(request.user, services.CONSULTANT_ROLES)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return self._in_scope(request, obj)
+
+    def has_add_permission(self, request):
+        return self._in_scope(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._in_scope(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the same checks as the page (unit scope, length, no scripts).
+        services.canned_reply_save(
+            unit=obj.unit, actor=request.user, title=obj.title, body=obj.body, reply=obj if change else None
+        )
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Read-only list of stored files (name, type, size, hash); the files themselves are served only
+    through the consultation pages."""
+
+    list_display = ["original_name", "content_type", "size", "message", "created_at"]
+    search_fields = ["original_name", "sha256"]
+    readonly_fields = ["message", "original_name", "content_type", "size", "sha256", "created_at"]
+    exclude = ["file"]
+
+    def get_queryset(self, request):
+        return scope(
+            super().get_queryset(request).select_related("message__consultation"),
+            request.user,
+            roles=services.CONSULTANT_ROLES,
+            unit_field="message__consultation__unit",
+        )
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or (
+            request.user.is_staff and staff_units(request.user, services.CONSULTANT_ROLES).exists()
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_add_permission(self, request):
         return False
