@@ -98,6 +98,13 @@ def test_identifiers(catalogue):
 
 def test_phrase(catalogue):
     assert titles(publication_search(query='"dalam angka"')) == [catalogue["dda"].title]
+    # Both words are in the poverty title, but not next to each other: no phrase match.
+    assert titles(publication_search(query='"kemiskinan majene"')) == []
+    assert titles(publication_search(query='"profil kemiskinan kabupaten"')) == [catalogue["poverty"].title]
+    # Stems meet inside a phrase too ("perekonomian" ~ "ekonomi").
+    assert titles(publication_search(query='"tinjauan ekonomi"')) == [catalogue["economy"].title]
+    # With nothing matching every part, the any-word fallback still finds the phrase.
+    assert catalogue["dda"].title in titles(publication_search(query='"dalam angka" zzzqqq'))
 
 
 def test_facets_and_filters(catalogue):

@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from terpadu.lib.stemming import stem_text, stem_words, tokenize, trigram_similarity
+from terpadu.lib.stemming import stem_words, tokenize, trigram_similarity
 
 from .models import DigitalFile, PrintCopy, Publication, SearchDocument, SearchTerm
 
@@ -39,6 +39,23 @@ _IDENTIFIER_RE = re.compile(r"^[0-9][0-9.\-xX/ ]{3,30}$")
 
 
 # --- indexing -------------------------------------------------------------------------------------
+
+# Each pair of neighbouring word stems is indexed as one more token ("tani0ekonom"), so a quoted
+# phrase is a look-up of rare tokens instead of a position check over every row holding each word
+# (PostgreSQL cannot check phrase positions in a GIN index). "0" joins them: both tokenizers keep
+# letters and digits in one token, and no stem contains a digit.
+PAIR_JOIN = "0"
+
+
+def pair_tokens(stems: list[str]) -> list[str]:
+    pairs = zip(stems, stems[1:], strict=False)
+    return [f"{a}{PAIR_JOIN}{b}" for a, b in pairs if a.isalpha() and b.isalpha()]
+
+
+def index_text(text: str) -> str:
+    """The indexed words of `text`: its stems in order, then the pairs of neighbouring stems."""
+    stems = stem_words(text)
+    return " ".join(stems + pair_tokens(stems))
 
 
 def metadata_text(publication: Publication) -> str:
@@ -74,7 +91,7 @@ def index_publication(publication: Publication) -> None:
     """(Re)write the metadata row and add the title words to the typo vocabulary."""
     text = metadata_text(publication)
     SearchDocument.objects.update_or_create(
-        publication=publication, page=0, defaults={"body": text, "stemmed": stem_text(text)}
+        publication=publication, page=0, defaults={"body": text, "stemmed": index_text(text)}
     )
     vocabulary_add(
         " ".join(
@@ -93,7 +110,7 @@ def index_pages(publication: Publication, texts: list[str]) -> None:
     SearchDocument.objects.filter(publication=publication, page__gt=0).delete()
     SearchDocument.objects.bulk_create(
         [
-            SearchDocument(publication=publication, page=number, body=text, stemmed=stem_text(text))
+            SearchDocument(publication=publication, page=number, body=text, stemmed=index_text(text))
             for number, text in enumerate(texts, start=1)
             if text.strip()
         ],
@@ -146,36 +163,70 @@ def parse_query(query: str) -> ParsedQuery:
 # --- the database query ---------------------------------------------------------------------------
 
 
+def _phrase_parts(phrase: list[str], *, sqlite: bool) -> list[str]:
+    """A phrase of words as its pair tokens (all ANDed), or, with numbers in it, a positional phrase."""
+    pairs = pair_tokens(phrase)
+    if len(phrase) > 1 and len(pairs) == len(phrase) - 1:
+        return [f'"{p}"' if sqlite else p for p in pairs]
+    return ['"' + " ".join(phrase) + '"']
+
+
 def _match_expression(parsed: ParsedQuery, *, any_term: bool) -> str:
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        parts = [f'"{t}"' for t in parsed.terms] + ['"' + " ".join(p) + '"' for p in parsed.phrases]
-        return (" OR " if any_term else " ").join(parts)
-    # websearch_to_tsquery: words are ANDed, "or" between them ORs, quotes make a phrase.
-    parts = list(parsed.terms) + ['"' + " ".join(p) + '"' for p in parsed.phrases]
-    return (" or " if any_term else " ").join(parts)
+    sqlite = connection.vendor == "sqlite"
+    terms = [f'"{t}"' if sqlite else t for t in parsed.terms]
+    phrases = [_phrase_parts(p, sqlite=sqlite) for p in parsed.phrases]
+    if not any_term:
+        return " ".join(terms + [part for parts in phrases for part in parts])
+    if sqlite:
+        groups = terms + ["(" + " ".join(parts) + ")" if len(parts) > 1 else parts[0] for parts in phrases]
+        return " OR ".join(groups)
+    # websearch_to_tsquery: "a or b c" is a | (b & c), so a phrase's pairs stay together.
+    return " or ".join(terms + [" ".join(parts) for parts in phrases])
+
+
+# The PostgreSQL query ranks a bounded sample of matching rows, newest publications first: the
+# metadata rows (titles, subjects, identifiers) and, apart, the page rows. A broad word such as
+# "ekonomi" matches most of a million pages; ranking them all cost ~1 s at full scale, and past a
+# few thousand matches the order among equally good rows is noise. Each half has its own partial
+# GIN index (migration 0004); for a common word the planner walks the (publication, page) index
+# backwards and stops at the limit, for a rare one it reads the GIN index.
+METADATA_SAMPLE = 2000
+PAGE_SAMPLE = 1000
 
 
 def fulltext_sql() -> str:
-    """The raw full-text query the search issues (parameters: the match expression, the limit)."""
+    """The raw full-text query the search issues (parameters: see `fulltext_params`)."""
     if connection.vendor == "sqlite":
         return (
             "SELECT d.publication_id, d.page, -bm25(library_search_fts) AS score "
             "FROM library_search_fts JOIN library_searchdocument d ON d.id = library_search_fts.rowid "
             "WHERE library_search_fts MATCH %s ORDER BY bm25(library_search_fts) LIMIT %s"
         )
-    return (
-        "SELECT d.publication_id, d.page, ts_rank(d.tsv, q) AS score "
-        "FROM library_searchdocument d, websearch_to_tsquery('simple', %s) q "
-        "WHERE d.tsv @@ q ORDER BY score DESC LIMIT %s"
-    )
+    return POSTGRES_FULLTEXT_SQL
+
+
+POSTGRES_FULLTEXT_SQL = (
+    "SELECT s.publication_id, s.page, ts_rank(s.tsv, websearch_to_tsquery('simple', %s)) AS score FROM ("
+    "(SELECT publication_id, page, tsv FROM library_searchdocument "
+    "WHERE page = 0 AND tsv @@ websearch_to_tsquery('simple', %s) ORDER BY publication_id DESC LIMIT %s) "
+    "UNION ALL "
+    "(SELECT publication_id, page, tsv FROM library_searchdocument "
+    "WHERE page > 0 AND tsv @@ websearch_to_tsquery('simple', %s) ORDER BY publication_id DESC LIMIT %s)"
+    ") s ORDER BY score DESC, s.publication_id DESC LIMIT %s"
+)
+
+
+def fulltext_params(expression: str, limit: int) -> list:
+    if connection.vendor == "sqlite":
+        return [expression, int(limit)]
+    return [expression, expression, METADATA_SAMPLE, expression, PAGE_SAMPLE, int(limit)]
 
 
 def fulltext_rows(expression: str, limit: int = CANDIDATE_ROWS) -> list[tuple[int, int, float]]:
     if not expression:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(fulltext_sql(), [expression, int(limit)])
+        cursor.execute(fulltext_sql(), fulltext_params(expression, limit))
         return cursor.fetchall()
 
 
@@ -638,6 +689,7 @@ __all__ = [
     "SearchResult",
     "index_pages",
     "index_publication",
+    "index_text",
     "publication_search",
     "trigram_similarity",
 ]
