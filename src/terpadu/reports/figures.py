@@ -255,7 +255,9 @@ def _build_sources() -> None:
             "calls",
             _("Counter calls"),
             "frontdesk.TicketEvent",
-            time_field="at",
+            # The ticket's day (numbers reset at the unit's midnight), read through the ticket's
+            # (unit, local_day) index rather than a scan of every event's time.
+            day_field="ticket__local_day",
             unit_field="ticket__unit",
             where=Q(kind__in=["called", "recalled"]),
             select_related=("ticket", "counter"),

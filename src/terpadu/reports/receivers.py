@@ -84,9 +84,9 @@ def day_key(src: figures.Source, target) -> rollups.DayKey | None:
     if unit_id is None:
         return None
     if src.day_field:
-        day = getattr(target, src.day_field)
+        day = _follow(target, src.day_field)
         return (unit_id, day) if day else None
-    moment = getattr(target, src.time_field)
+    moment = _follow(target, src.time_field)
     if moment is None:
         return None
     if isinstance(moment, dt.datetime):

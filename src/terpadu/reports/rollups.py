@@ -24,27 +24,42 @@ from terpadu.units.models import Unit
 
 log = logging.getLogger(__name__)
 DayKey = tuple[int, dt.date]
+REBUILD_CHUNK_DAYS = 31
 
 
-def refresh_day(*, unit: Unit, day: dt.date) -> int:
-    """Recompute every figure of `unit` on its local `day` from the raw rows; returns the row count."""
+def refresh_range(*, unit: Unit, start: dt.date, end: dt.date) -> int:
+    """Recompute every figure of `unit` on its local days `start`..`end` from the raw rows.
+
+    Holds the days' RollupDay row locks (taken in day order, so two overlapping refreshes cannot
+    deadlock) while it deletes and rewrites their figures; returns the number of figure rows.
+    """
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     with transaction.atomic():
-        RollupDay.objects.bulk_create([RollupDay(unit=unit, day=day)], ignore_conflicts=True)
-        # The lock serialises recomputes of one day; readers are never blocked.
-        lock = RollupDay.objects.select_for_update().get(unit=unit, day=day)
+        RollupDay.objects.bulk_create([RollupDay(unit=unit, day=day) for day in days], ignore_conflicts=True)
+        # The locks serialise recomputes of a day; readers are never blocked.
+        list(
+            RollupDay.objects.select_for_update()
+            .filter(unit=unit, day__gte=start, day__lte=end)
+            .order_by("day")
+            .values_list("pk", flat=True)
+        )
         started = timezone.now()
-        computed = figures.raw_figures([unit], day, day, group="day")
-        DailyFigure.objects.filter(unit=unit, day=day).delete()
+        computed = figures.raw_figures([unit], start, end, group="day")
+        DailyFigure.objects.filter(unit=unit, day__gte=start, day__lte=end).delete()
         DailyFigure.objects.bulk_create(
             [
                 DailyFigure(unit=unit, day=day, metric=metric, dimension=dimension, key=key, value=value)
-                for (_unit, _day, metric, dimension, key), value in computed.items()
+                for (_unit, day, metric, dimension, key), value in computed.items()
             ],
-            batch_size=1000,
+            batch_size=2000,
         )
-        lock.computed_at = started
-        lock.save(update_fields=["computed_at"])
+        RollupDay.objects.filter(unit=unit, day__gte=start, day__lte=end).update(computed_at=started)
     return len(computed)
+
+
+def refresh_day(*, unit: Unit, day: dt.date) -> int:
+    """Recompute one local day of `unit` (what each change to a raw row leads to)."""
+    return refresh_range(unit=unit, start=day, end=day)
 
 
 def refresh_days(keys: Iterable[DayKey]) -> int:
@@ -95,11 +110,13 @@ def rebuild(*, units: Iterable[Unit], start: dt.date, end: dt.date) -> int:
     """Recompute every day from `start` to `end` of `units` (the command and the nightly pass)."""
     days = 0
     for unit in units:
-        day = start
-        while day <= end:
-            refresh_day(unit=unit, day=day)
-            day += dt.timedelta(days=1)
-            days += 1
+        first = start
+        while first <= end:
+            # A month at a time: one grouped pass over the raw rows instead of one per day.
+            last = min(first + dt.timedelta(days=REBUILD_CHUNK_DAYS - 1), end)
+            refresh_range(unit=unit, start=first, end=last)
+            days += (last - first).days + 1
+            first = last + dt.timedelta(days=1)
     return days
 
 
