@@ -183,3 +183,17 @@ def test_a_second_unit_admin_of_the_province_only_sees_its_subtree(unit_a, unit_
     assert client.get(reverse("reports:home")).status_code == 302
     assert client.get(reverse("reports:dashboard", args=["8200"]), PERIOD).status_code == 200
     assert client.get(reverse("reports:dashboard", args=["7600"]), PERIOD).status_code == 404
+
+
+def test_drilldown_names_the_breakdown_it_lists(admin_a, office_a, activity_a):
+    client = client_for(admin_a)
+    counter = office_a["counter1"]
+    url = reverse("reports:drilldown", args=["7601", "tickets"])
+    html = client.get(url, {**PERIOD, "dimension": "counter", "key": str(counter.pk)}).content.decode()
+    assert f"<strong>{counter.name}</strong>" in html
+    html = client.get(
+        reverse("reports:drilldown", args=["7601", "visits"]),
+        {**PERIOD, "dimension": "service", "key": "library"},
+    ).content.decode()
+    assert "<strong>Perpustakaan</strong>" in html or "<strong>Library</strong>" in html
+    assert html.count("Siti Aminah") == 2

@@ -64,3 +64,22 @@ def drilldown_rows(src: Source, objects, *, units) -> tuple[list[str], list[list
             line.append(_text(*_value(obj, path), zone))
         lines.append(line)
     return headings, lines
+
+
+def key_label(src: Source, dimension, key: str) -> str:
+    """A breakdown value as a person reads it: the choice's label, the counter's or title's name."""
+    if key == "":
+        return _("not stated")
+    if dimension.keys:  # the services a visit asked for
+        return str(dict(QUEUE_SERVICE_KINDS).get(key, key))
+    if dimension.field == "standard_minutes":
+        return _("%(minutes)s minutes") % {"minutes": key}
+    model = src.model_class
+    *relations, name = dimension.field.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    field = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=key).first() if key.isdigit() else None
+        return str(related) if related is not None else key
+    return str(dict(field.flatchoices).get(key, key))

@@ -232,56 +232,47 @@ class Builder:
         return Section("units", _("Units side by side"), [table])
 
     def front_office(self) -> Section:
-        per_period = Table(
-            "visits",
-            _("Visits per %(period)s") % {"period": self.group_label()},
-            [_("Visits"), _("Visitors (people)")],
-            chart_column=0,
-        )
-        per_period.rows = self._period_rows(
-            lambda p, a, b: [
-                count_cell(self._get(p, "visits.visits"), self.link("visits", start=a, end=b)),
-                count_cell(self._get(p, "visits.visitors"), self.link("visits", start=a, end=b)),
-            ]
-        )
+        # One table: totals, then the breakdown by service and by kind of institution, per period.
         services = self.f.keys("visits.visits", "service")
         service_labels = dict(QUEUE_SERVICE_KINDS)
-        by_service = Table(
-            "visits-by-service",
-            _("Visits per %(period)s by service") % {"period": self.group_label()},
-            [str(service_labels.get(key, key)) for key in services],
-        )
-        by_service.rows = self._period_rows(
-            lambda p, a, b: [
-                count_cell(
-                    self._get(p, "visits.visits", "service", key),
-                    self.link("visits", "", "service", key, start=a, end=b),
-                )
-                for key in services
-            ]
-        )
         kinds = self.f.keys("visits.visits", "institution_kind")
         kind_labels = {**dict(Visit.InstitutionKind.choices), "": _("Not stated")}
-        by_kind = Table(
-            "visits-by-institution",
-            _("Visits per %(period)s by kind of institution") % {"period": self.group_label()},
-            [str(kind_labels.get(key, key)) for key in kinds],
+        columns = [
+            _("Visits"),
+            _("Visitors (people)"),
+            *(_("Service: %(name)s") % {"name": service_labels.get(key, key)} for key in services),
+            *(_("Institution: %(name)s") % {"name": kind_labels.get(key, key)} for key in kinds),
+        ]
+        per_period = Table(
+            "visits", _("Visits per %(period)s") % {"period": self.group_label()}, columns, chart_column=0
         )
-        by_kind.rows = self._period_rows(
-            lambda p, a, b: [
-                count_cell(
-                    self._get(p, "visits.visits", "institution_kind", key),
-                    self.link("visits", "", "institution_kind", key, start=a, end=b),
-                )
-                for key in kinds
+
+        def cells(p, a, b):
+            return [
+                count_cell(self._get(p, "visits.visits"), self.link("visits", start=a, end=b)),
+                count_cell(self._get(p, "visits.visitors"), self.link("visits", start=a, end=b)),
+                *(
+                    count_cell(
+                        self._get(p, "visits.visits", "service", key),
+                        self.link("visits", "", "service", key, start=a, end=b),
+                    )
+                    for key in services
+                ),
+                *(
+                    count_cell(
+                        self._get(p, "visits.visits", "institution_kind", key),
+                        self.link("visits", "", "institution_kind", key, start=a, end=b),
+                    )
+                    for key in kinds
+                ),
             ]
-        )
+
+        per_period.rows = self._period_rows(cells)
         headline = [
             (_("Visits"), count_cell(self.f.total("visits.visits"), self.link("visits"))),
             (_("Visitors (people)"), count_cell(self.f.total("visits.visitors"), self.link("visits"))),
         ]
-        tables = [per_period] + [t for t in (by_service, by_kind) if t.columns]
-        return Section("front-office", _("Front office"), tables, headline)
+        return Section("front-office", _("Front office"), [per_period], headline)
 
     def standards(self) -> list[str]:
         present = set(self.f.keys("tickets.measured", "standard")) - {""}

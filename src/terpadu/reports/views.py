@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from terpadu.core.access import unit_for_staff
 from terpadu.reports import charts, exports, figures, selectors
-from terpadu.reports.drilldown import drilldown_rows
+from terpadu.reports.drilldown import drilldown_rows, key_label
 from terpadu.reports.forms import PeriodForm
 from terpadu.reports.report import build_report
 from terpadu.reports.rollups import local_today
@@ -140,7 +140,7 @@ def drilldown(request, code, source):
             "source": src,
             "metric": src.metric(metric) if metric else None,
             "dimension": src.dimension(dimension) if dimension != figures.ALL else None,
-            "key_label": key,
+            "key_label": key_label(src, src.dimension(dimension), key) if dimension != figures.ALL else "",
             "start": start,
             "end": end,
             "page": page,
