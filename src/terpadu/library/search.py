@@ -322,20 +322,30 @@ def _stem_one(word: str) -> str:
 def highlight(text: str, stems: set[str], *, width: int = 220) -> SafeString:
     """A window of `text` around the first matching word, HTML-escaped, matches in <mark>."""
     text = " ".join((text or "").split())
-    matches = [m for m in _WORD_RE.finditer(text) if _stem_one(m.group().lower()) in stems]
     if not text:
         return mark_safe("")  # noqa: S308 - empty
+    # Words are stemmed only up to the end of the window: a PDF page holds thousands of them.
+    words = _WORD_RE.finditer(text)
+    first = next((m for m in words if _stem_one(m.group().lower()) in stems), None)
     start = 0
-    if matches:
-        start = max(0, matches[0].start() - width // 4)
+    if first is not None:
+        start = max(0, first.start() - width // 4)
         # Begin at a word boundary.
         if start:
             space = text.find(" ", start)
-            start = space + 1 if 0 <= space < matches[0].start() else start
+            start = space + 1 if 0 <= space < first.start() else start
     end = min(len(text), start + width)
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
+    matches = []
+    if first is not None:
+        matches.append(first)
+        for m in words:
+            if m.end() > end:
+                break
+            if _stem_one(m.group().lower()) in stems:
+                matches.append(m)
     out = ["…" if start else ""]
     cursor = start
     for m in matches:
