@@ -112,49 +112,69 @@ def _prepare(conversations: int) -> list[tuple[int, list[str]]]:
 
 
 class Run:
+    """The clients behave like the chat page: a socket that drops reconnects and asks for every
+    message after the last id it saw (`catch_up`), so a lost message is one the server never sent."""
+
     def __init__(self, plan, ports: list[int], messages: int) -> None:
         self.plan = plan
         self.ports = ports
         self.messages = messages
-        self.sockets: list[tuple[int, int, object]] = []  # (client id, consultation, ws)
+        self.sockets: list[tuple[int, int, str]] = []  # (client id, consultation, url)
+        self.ws: dict[int, object] = {}
+        self.last_id: dict[int, int] = {}
         self.receipts: list[tuple[int, str, float]] = []  # (client id, token, time)
         self.sent: dict[str, float] = {}
         self.errors: list[str] = []
+        self.reconnects = 0
+        self.stopping = False
 
-    async def _reader(self, client: int, ws) -> None:
-        try:
-            async for raw in ws:
-                now = time.time()
-                data = json.loads(raw)
-                if data.get("type") == "message":
-                    body = data["message"]["body"]
-                    if body.startswith("tok-"):
-                        self.receipts.append((client, body, now))
-                elif data.get("type") == "error":
-                    self.errors.append(" ".join(data.get("errors", [])))
-        except Exception:  # noqa: BLE001, S110 - a closed socket ends its reader
-            pass
-
-    async def connect_all(self) -> list[asyncio.Task]:
+    async def _client(self, client: int, url: str, cookie: str, connected: asyncio.Event) -> None:
         from websockets.asyncio.client import connect
 
-        readers = []
+        first = True
+        while not self.stopping:
+            try:
+                async with connect(
+                    url, origin="http://127.0.0.1", additional_headers={"Cookie": cookie}, max_queue=None
+                ) as ws:
+                    self.ws[client] = ws
+                    if first:
+                        connected.set()
+                    else:
+                        await ws.send(json.dumps({"type": "catch_up", "after": self.last_id.get(client, 0)}))
+                    first = False
+                    async for raw in ws:
+                        now = time.time()
+                        data = json.loads(raw)
+                        if data.get("type") == "message":
+                            message = data["message"]
+                            if message["id"] > 0:
+                                self.last_id[client] = max(self.last_id.get(client, 0), message["id"])
+                            if message["body"].startswith("tok-"):
+                                self.receipts.append((client, message["body"], now))
+                        elif data.get("type") == "error":
+                            self.errors.append(" ".join(data.get("errors", [])))
+            except Exception:  # noqa: BLE001, S110 - a dropped socket reconnects below
+                pass
+            if not self.stopping:
+                self.reconnects += 1
+                await asyncio.sleep(0.5)
+
+    async def connect_all(self) -> list[asyncio.Task]:
+        tasks = []
         client = 0
         for pk, cookies in self.plan:
             for i, cookie in enumerate(cookies):
                 # Spread each consultation's sockets over both servers: deliveries cross nodes.
                 port = self.ports[(client + i) % len(self.ports)]
-                ws = await connect(
-                    f"ws://127.0.0.1:{port}/ws/consultations/{pk}/",
-                    origin="http://127.0.0.1",
-                    additional_headers={"Cookie": cookie},
-                    max_queue=None,
-                )
-                self.sockets.append((client, pk, ws))
-                readers.append(asyncio.create_task(self._reader(client, ws)))
+                url = f"ws://127.0.0.1:{port}/ws/consultations/{pk}/"
+                connected = asyncio.Event()
+                self.sockets.append((client, pk, url))
+                tasks.append(asyncio.create_task(self._client(client, url, cookie, connected)))
+                await asyncio.wait_for(connected.wait(), 30)
                 client += 1
         await asyncio.sleep(1)
-        return readers
+        return tasks
 
     async def baseline(self, layer) -> None:
         from terpadu.consultation.services import chat_group, staff_chat_group
@@ -181,14 +201,19 @@ class Run:
 
     async def chat(self) -> None:
         senders = {}
-        for _client, pk, ws in self.sockets:
-            senders.setdefault(pk, ws)  # the user's first tab
+        for client, pk, _url in self.sockets:
+            senders.setdefault(pk, client)  # the user's first tab
         pks = list(senders)
         for n in range(self.messages):
             pk = pks[n % len(pks)]
             token = f"tok-chat-{n}"
-            self.sent[token] = time.time()
-            await senders[pk].send(json.dumps({"type": "message", "body": token}))
+            for _attempt in range(20):
+                try:
+                    self.sent[token] = time.time()
+                    await self.ws[senders[pk]].send(json.dumps({"type": "message", "body": token}))
+                    break
+                except Exception:  # noqa: BLE001 - the sender's socket dropped: send again once back
+                    await asyncio.sleep(0.5)
             await asyncio.sleep(GAP)
 
     async def settle(self, expected: int, timeout: float = 15) -> None:
@@ -224,7 +249,8 @@ class Run:
         await self.chat()
         await self.settle(self.messages * SOCKETS_PER_CONVERSATION)
         self.result = self.tally("tok-chat-")
-        for _client, _pk, ws in self.sockets:
+        self.stopping = True
+        for ws in self.ws.values():
             await ws.close()
         for task in readers:
             task.cancel()
@@ -268,11 +294,17 @@ def main(argv: list[str] | None = None) -> None:
         for server in servers:
             server.terminate()
         for server in servers:
-            server.wait(10)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()  # still closing sockets after 10 s: the numbers are taken already
+                server.wait(10)
     print(
         f"bench.chat: {run.connected} WebSocket clients in {conversations} consultations on {SERVERS} "
         f"uvicorn processes (Redis layer, PostgreSQL), {messages} messages"
     )
+    if run.reconnects:
+        print(f"bench.chat: {run.reconnects} sockets dropped and reconnected (caught up after their last id)")
     if run.errors:
         print(f"bench.chat: {len(run.errors)} messages refused, e.g. {run.errors[0]}")
     base_p95 = _report("baseline (raw group_send)", *run.base)
