@@ -8,8 +8,8 @@ the figure's source, filtered by the same units, period, breakdown and metric.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -113,40 +113,66 @@ def label_cell(text) -> Cell:
 # --- the builder ----------------------------------------------------------------------------------
 
 
+@dataclass
+class Scope:
+    """Where the cells of one table row read: all units or one, a period or the whole range, and a
+    breakdown (a counter, a channel, ...). `get` reads a figure there; `link` lists its records."""
+
+    builder: Builder
+    start: dt.date
+    end: dt.date
+    period: dt.date | None = None  # None: the sum over the whole range
+    dimension: str = "all"
+    key: str = ""
+    unit: Unit | None = None  # None: every unit of the report added up
+
+    def get(self, metric: str, dimension: str | None = None, key: str | None = None) -> int:
+        dimension, key = (self.dimension, self.key) if dimension is None else (dimension, key or "")
+        f = self.builder.f
+        if self.unit is not None:
+            return f.of_unit(self.unit.pk, metric, dimension, key)
+        if self.period is None:
+            return f.total(metric, dimension, key)
+        return f.in_period(self.period, metric, dimension, key)
+
+    def link(
+        self, source: str, metric: str = "", dimension: str | None = None, key: str | None = None
+    ) -> str:
+        dimension, key = (self.dimension, self.key) if dimension is None else (dimension, key or "")
+        params = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        if metric:
+            params["metric"] = metric
+        if dimension != "all":
+            params.update(dimension=dimension, key=key)
+        code = (self.unit or self.builder.unit).code
+        return f"{reverse('reports:drilldown', args=[code, source])}?{urlencode(params)}"
+
+
 class Builder:
     def __init__(self, *, unit: Unit, units: list[Unit], start, end, group: str, figures: Figures):
         self.unit, self.units, self.start, self.end, self.group = unit, units, start, end, group
         self.f = figures
         self.periods = periods_between(start, end, group)
 
-    # Links -------------------------------------------------------------------------------------
+    def whole(self, dimension: str = "all", key: str = "") -> Scope:
+        return Scope(self, self.start, self.end, dimension=dimension, key=key)
 
-    def link(self, source: str, metric: str = "", dimension: str = "all", key: str = "", **over) -> str:
-        params = {
-            "from": (over.get("start") or self.start).isoformat(),
-            "to": (over.get("end") or self.end).isoformat(),
-        }
-        if metric:
-            params["metric"] = metric
-        if dimension != "all":
-            params["dimension"] = dimension
-            params["key"] = key
-        code = over.get("unit_code") or self.unit.code
-        return f"{reverse('reports:drilldown', args=[code, source])}?{urlencode(params)}"
-
-    # Getters over totals or one period ---------------------------------------------------------
-
-    def _get(self, period, metric, dimension="all", key=""):
-        if period is None:
-            return self.f.total(metric, dimension, key)
-        return self.f.in_period(period, metric, dimension, key)
-
-    def _period_rows(self, cells_for) -> list[tuple[Cell, list[Cell]]]:
-        rows = []
-        for key, first, last in self.periods:
-            rows.append((label_cell(self.period_label(key, first, last)), cells_for(key, first, last)))
-        rows.append((label_cell(_("Total")), cells_for(None, self.start, self.end)))
+    def _period_rows(self, cells_for: Callable[[Scope], list[Cell]]) -> list[tuple[Cell, list[Cell]]]:
+        """One row per period, then the Total row (the table's last)."""
+        rows = [
+            (label_cell(self.period_label(key, first, last)), cells_for(Scope(self, first, last, period=key)))
+            for key, first, last in self.periods
+        ]
+        rows.append((label_cell(_("Total")), cells_for(self.whole())))
         return rows
+
+    def _breakdown_rows(
+        self, metric: str, dimension: str, labels, cells_for
+    ) -> list[tuple[Cell, list[Cell]]]:
+        return [
+            (label_cell(labels.get(key, key)), cells_for(self.whole(dimension, key)))
+            for key in self.f.keys(metric, dimension)
+        ]
 
     def period_label(self, key: dt.date, first: dt.date, last: dt.date) -> str:
         if self.group == "month":
@@ -155,12 +181,11 @@ class Builder:
             return f"{formats.date_format(first, 'd M')} – {formats.date_format(last, 'd M Y')}"
         return formats.date_format(key, "D, d M Y")
 
-    # Sections ----------------------------------------------------------------------------------
+    def group_label(self) -> str:
+        return str(GROUP_LABELS[self.group]).lower()
 
     def build(self) -> Report:
-        sections = []
-        if len(self.units) > 1:
-            sections.append(self.units_section())
+        sections = [self.units_section()] if len(self.units) > 1 else []
         sections += [
             self.front_office(),
             self.queue(),
@@ -171,8 +196,9 @@ class Builder:
         ]
         return Report(self.unit, self.units, self.start, self.end, self.group, sections)
 
+    # Units side by side ------------------------------------------------------------------------
+
     def units_section(self) -> Section:
-        f = self.f
         table = Table(
             "units",
             _("Units side by side"),
@@ -191,45 +217,32 @@ class Builder:
             ],
         )
         for unit in self.units:
-
-            def get(metric, dimension="all", key="", unit=unit):
-                return f.of_unit(unit.pk, metric, dimension, key)
-
-            result = ikm.compute(
-                {e.code: get(f"surveys.{e.code}_sum") for e in ELEMENTS}, get("surveys.responses")
-            )
-            code = unit.code
+            at = Scope(self, self.start, self.end, unit=unit)
+            result = self._ikm(at)
             table.rows.append(
                 (
                     label_cell(unit),
                     [
-                        count_cell(get("visits.visits"), self.link("visits", unit_code=code)),
-                        count_cell(get("tickets.tickets"), self.link("tickets", unit_code=code)),
-                        *(
-                            share_cell(
-                                get("tickets.met", "standard", minutes),
-                                get("tickets.measured", "standard", minutes),
-                                self.link("tickets", "measured", "standard", minutes, unit_code=code),
-                            )
-                            for minutes in ("5", "10")
-                        ),
-                        count_cell(get("usage.reads"), self.link("usage", "reads", unit_code=code)),
-                        count_cell(
-                            get("consultations.consultations"), self.link("consultations", unit_code=code)
-                        ),
+                        count_cell(at.get("visits.visits"), at.link("visits")),
+                        count_cell(at.get("tickets.tickets"), at.link("tickets")),
+                        *(self._standard_share(at, minutes) for minutes in ("5", "10")),
+                        count_cell(at.get("usage.reads"), at.link("usage", "reads")),
+                        count_cell(at.get("consultations.consultations"), at.link("consultations")),
                         share_cell(
-                            get("consultations.within_standard"),
-                            get("consultations.clocked"),
-                            self.link("consultations", "clocked", unit_code=code),
+                            at.get("consultations.within_standard"),
+                            at.get("consultations.clocked"),
+                            at.link("consultations", "clocked"),
                         ),
-                        count_cell(get("surveys.responses"), self.link("surveys", unit_code=code)),
-                        self._score_cell(result, self.link("surveys", unit_code=code)),
+                        count_cell(at.get("surveys.responses"), at.link("surveys")),
+                        self._score_cell(result, at.link("surveys")),
                         label_cell(result.grade or "–"),
-                        count_cell(get("complaints.complaints"), self.link("complaints", unit_code=code)),
+                        count_cell(at.get("complaints.complaints"), at.link("complaints")),
                     ],
                 )
             )
         return Section("units", _("Units side by side"), [table])
+
+    # Front office ------------------------------------------------------------------------------
 
     def front_office(self) -> Section:
         # One table: totals, then the breakdown by service and by kind of institution, per period.
@@ -247,166 +260,143 @@ class Builder:
             "visits", _("Visits per %(period)s") % {"period": self.group_label()}, columns, chart_column=0
         )
 
-        def cells(p, a, b):
+        def cells(at: Scope) -> list[Cell]:
             return [
-                count_cell(self._get(p, "visits.visits"), self.link("visits", start=a, end=b)),
-                count_cell(self._get(p, "visits.visitors"), self.link("visits", start=a, end=b)),
+                count_cell(at.get("visits.visits"), at.link("visits")),
+                count_cell(at.get("visits.visitors"), at.link("visits")),
                 *(
-                    count_cell(
-                        self._get(p, "visits.visits", "service", key),
-                        self.link("visits", "", "service", key, start=a, end=b),
-                    )
+                    count_cell(at.get("visits.visits", "service", key), at.link("visits", "", "service", key))
                     for key in services
                 ),
                 *(
                     count_cell(
-                        self._get(p, "visits.visits", "institution_kind", key),
-                        self.link("visits", "", "institution_kind", key, start=a, end=b),
+                        at.get("visits.visits", "institution_kind", key),
+                        at.link("visits", "", "institution_kind", key),
                     )
                     for key in kinds
                 ),
             ]
 
         per_period.rows = self._period_rows(cells)
+        everything = self.whole()
         headline = [
-            (_("Visits"), count_cell(self.f.total("visits.visits"), self.link("visits"))),
-            (_("Visitors (people)"), count_cell(self.f.total("visits.visitors"), self.link("visits"))),
+            (_("Visits"), count_cell(everything.get("visits.visits"), everything.link("visits"))),
+            (
+                _("Visitors (people)"),
+                count_cell(everything.get("visits.visitors"), everything.link("visits")),
+            ),
         ]
         return Section("front-office", _("Front office"), [per_period], headline)
+
+    # Queue -------------------------------------------------------------------------------------
 
     def standards(self) -> list[str]:
         present = set(self.f.keys("tickets.measured", "standard")) - {""}
         return sorted(present | {"5", "10"}, key=int)
 
-    def _queue_cells(self, get, link, *, with_standards: bool) -> list[Cell]:
+    @staticmethod
+    def _standard_share(at: Scope, minutes: str) -> Cell:
+        return share_cell(
+            at.get("tickets.met", "standard", minutes),
+            at.get("tickets.measured", "standard", minutes),
+            at.link("tickets", "measured", "standard", minutes),
+        )
+
+    def _queue_cells(self, at: Scope, *, per_standard: bool) -> list[Cell]:
         cells = [
-            count_cell(get("tickets.tickets"), link("tickets")),
+            count_cell(at.get("tickets.tickets"), at.link("tickets")),
             average_cell(
-                get("tickets.wait_us"), get("tickets.called"), per=60, href=link("tickets", "wait_us")
+                at.get("tickets.wait_us"),
+                at.get("tickets.called"),
+                per=60,
+                href=at.link("tickets", "wait_us"),
             ),
             average_cell(
-                get("tickets.service_us"), get("tickets.served"), per=60, href=link("tickets", "service_us")
+                at.get("tickets.service_us"),
+                at.get("tickets.served"),
+                per=60,
+                href=at.link("tickets", "service_us"),
             ),
         ]
-        if with_standards:
-            for minutes in self.standards():
-                cells.append(
-                    share_cell(
-                        get("tickets.met", "standard", minutes),
-                        get("tickets.measured", "standard", minutes),
-                        link("tickets", "measured", "standard", minutes),
-                    )
-                )
+        if per_standard:
+            cells += [self._standard_share(at, minutes) for minutes in self.standards()]
         else:
-            cells.append(share_cell(get("tickets.met"), get("tickets.measured"), link("tickets", "measured")))
-        cells.append(count_cell(get("tickets.no_show"), link("tickets", "no_show")))
+            cells.append(
+                share_cell(at.get("tickets.met"), at.get("tickets.measured"), at.link("tickets", "measured"))
+            )
+        cells.append(count_cell(at.get("tickets.no_show"), at.link("tickets", "no_show")))
         return cells
-
-    def _standard_columns(self) -> list[str]:
-        return [_("Met the %(minutes)s-minute standard") % {"minutes": m} for m in self.standards()]
 
     def queue(self) -> Section:
         base_columns = [_("Tickets"), _("Average wait (min)"), _("Average service (min)")]
+        standard_columns = [
+            _("Met the %(minutes)s-minute standard") % {"minutes": m} for m in self.standards()
+        ]
         per_period = Table(
             "queue",
             _("Queue per %(period)s") % {"period": self.group_label()},
-            [*base_columns, *self._standard_columns(), _("No-show")],
+            [*base_columns, *standard_columns, _("No-show")],
             chart_column=3,
             chart_unit="%",
         )
-
-        def period_cells(p, a, b):
-            def get(metric, dimension="all", key=""):
-                return self._get(p, metric, dimension, key)
-
-            def link(source, metric="", dimension="all", key=""):
-                return self.link(source, metric, dimension, key, start=a, end=b)
-
-            return self._queue_cells(get, link, with_standards=True)
-
-        per_period.rows = self._period_rows(period_cells)
+        per_period.rows = self._period_rows(lambda at: self._queue_cells(at, per_standard=True))
 
         per_counter = Table(
             "counters",
             _("Queue per counter"),
             [_("Calls (with recalls)"), *base_columns, _("Met the standard"), _("No-show")],
         )
-        counter_keys = sorted(
-            set(self.f.keys_of(["tickets.tickets", "calls.calls"], "counter")),
-            key=lambda k: (k == "", int(k) if k.isdigit() else 0),
-        )
-        names = {
-            str(pk): name
-            for pk, name in Counter.objects.filter(pk__in=[k for k in counter_keys if k]).values_list(
-                "pk", "name"
+        keys = self.f.keys_of(["tickets.tickets", "calls.calls"], "counter")
+        counters = {
+            str(pk): (name, code)
+            for pk, name, code in Counter.objects.filter(pk__in=[k for k in keys if k]).values_list(
+                "pk", "name", "unit__code"
             )
         }
-        units_by_counter = dict(
-            Counter.objects.filter(pk__in=[k for k in counter_keys if k]).values_list("pk", "unit__code")
-        )
-        for key in counter_keys:
-            label = names.get(key, _("No counter")) if key else _("No counter")
-            if len(self.units) > 1 and key and int(key) in units_by_counter:
-                label = f"{units_by_counter[int(key)]} · {label}"
-
-            def get(metric, dimension="all", k="", key=key):
-                return self.f.total(metric, "counter", key)
-
-            def link(source, metric="", dimension="all", k="", key=key):
-                return self.link(source, metric, "counter", key)
-
+        for key in sorted(keys, key=lambda k: (k == "", int(k) if k.isdigit() else 0)):
+            name, code = counters.get(key, (_("No counter"), ""))
+            label = f"{code} · {name}" if len(self.units) > 1 and code else name
+            at = self.whole("counter", key)
             cells = [
-                count_cell(
-                    self.f.total("calls.calls", "counter", key), self.link("calls", "", "counter", key)
-                )
+                count_cell(at.get("calls.calls"), at.link("calls")),
+                *self._queue_cells(at, per_standard=False),
             ]
-            cells += self._queue_cells(get, link, with_standards=False)
             per_counter.rows.append((label_cell(label), cells))
 
         per_service = Table(
-            "queue-by-service",
-            _("Queue by service"),
-            [*base_columns, _("Met the standard"), _("No-show")],
+            "queue-by-service", _("Queue by service"), [*base_columns, _("Met the standard"), _("No-show")]
         )
-        labels = dict(QUEUE_SERVICE_KINDS)
-        for key in self.f.keys("tickets.tickets", "service"):
-
-            def get(metric, dimension="all", k="", key=key):
-                return self.f.total(metric, "service", key)
-
-            def link(source, metric="", dimension="all", k="", key=key):
-                return self.link(source, metric, "service", key)
-
-            per_service.rows.append(
-                (label_cell(labels.get(key, key)), self._queue_cells(get, link, with_standards=False))
-            )
-
+        per_service.rows = self._breakdown_rows(
+            "tickets.tickets",
+            "service",
+            dict(QUEUE_SERVICE_KINDS),
+            lambda at: self._queue_cells(at, per_standard=False),
+        )
+        everything = self.whole()
         headline = [
-            (_("Tickets"), count_cell(self.f.total("tickets.tickets"), self.link("tickets"))),
+            (_("Tickets"), count_cell(everything.get("tickets.tickets"), everything.link("tickets"))),
             (
                 _("Average wait (min)"),
                 average_cell(
-                    self.f.total("tickets.wait_us"),
-                    self.f.total("tickets.called"),
+                    everything.get("tickets.wait_us"),
+                    everything.get("tickets.called"),
                     per=60,
-                    href=self.link("tickets", "wait_us"),
+                    href=everything.link("tickets", "wait_us"),
                 ),
             ),
-        ]
-        for minutes in ("5", "10"):
-            headline.append(
+            *(
                 (
-                    _("Met the %(minutes)s-minute standard") % {"minutes": minutes},
-                    share_cell(
-                        self.f.total("tickets.met", "standard", minutes),
-                        self.f.total("tickets.measured", "standard", minutes),
-                        self.link("tickets", "measured", "standard", minutes),
-                    ),
+                    _("Met the %(minutes)s-minute standard") % {"minutes": m},
+                    self._standard_share(everything, m),
                 )
-            )
+                for m in ("5", "10")
+            ),
+        ]
         return Section(
             "queue", _("Queue and service times"), [per_period, per_counter, per_service], headline
         )
+
+    # Library -----------------------------------------------------------------------------------
 
     def library(self) -> Section:
         columns = [
@@ -426,39 +416,33 @@ class Builder:
             "library", _("Library per %(period)s") % {"period": self.group_label()}, columns, chart_column=0
         )
 
-        def cells(p, a, b):
-            def g(metric):
-                return self._get(p, metric)
-
-            def ln(source, metric=""):
-                return self.link(source, metric, start=a, end=b)
-
+        def cells(at: Scope) -> list[Cell]:
             return [
-                count_cell(g("usage.reads"), ln("usage", "reads")),
-                count_cell(g("usage.downloads"), ln("usage", "downloads")),
-                count_cell(g("usage.views"), ln("usage", "views")),
-                count_cell(g("reading.reading_room"), ln("reading")),
-                count_cell(g("reading.from_storage"), ln("reading", "from_storage")),
-                count_cell(g("scanner.pages"), ln("scanner")),
-                count_cell(g("softcopy.requests"), ln("softcopy")),
+                count_cell(at.get("usage.reads"), at.link("usage", "reads")),
+                count_cell(at.get("usage.downloads"), at.link("usage", "downloads")),
+                count_cell(at.get("usage.views"), at.link("usage", "views")),
+                count_cell(at.get("reading.reading_room"), at.link("reading")),
+                count_cell(at.get("reading.from_storage"), at.link("reading", "from_storage")),
+                count_cell(at.get("scanner.pages"), at.link("scanner")),
+                count_cell(at.get("softcopy.requests"), at.link("softcopy")),
                 average_cell(
-                    g("softcopy.turnaround_us"),
-                    g("softcopy.decided"),
+                    at.get("softcopy.turnaround_us"),
+                    at.get("softcopy.decided"),
                     per=3600,
-                    href=ln("softcopy", "decided"),
+                    href=at.link("softcopy", "decided"),
                 ),
-                count_cell(g("retrievals.retrievals"), ln("retrievals")),
+                count_cell(at.get("retrievals.retrievals"), at.link("retrievals")),
                 average_cell(
-                    g("retrievals.fetch_us"),
-                    g("retrievals.fetched"),
+                    at.get("retrievals.fetch_us"),
+                    at.get("retrievals.fetched"),
                     per=60,
-                    href=ln("retrievals", "fetched"),
+                    href=at.link("retrievals", "fetched"),
                 ),
                 average_cell(
-                    g("retrievals.deliver_us"),
-                    g("retrievals.delivered"),
+                    at.get("retrievals.deliver_us"),
+                    at.get("retrievals.delivered"),
                     per=60,
-                    href=ln("retrievals", "delivered"),
+                    href=at.link("retrievals", "delivered"),
                 ),
             ]
 
@@ -479,73 +463,71 @@ class Builder:
             [_("Read online"), _("Reading-room uses"), _("Downloads")],
         )
         for key in top:
+            at = self.whole("publication", key)
             most_read.rows.append(
                 (
                     label_cell(titles.get(key, f"#{key}")),
                     [
-                        count_cell(
-                            self.f.total("usage.reads", "publication", key),
-                            self.link("usage", "reads", "publication", key),
-                        ),
-                        count_cell(
-                            self.f.total("reading.reading_room", "publication", key),
-                            self.link("reading", "", "publication", key),
-                        ),
-                        count_cell(
-                            self.f.total("usage.downloads", "publication", key),
-                            self.link("usage", "downloads", "publication", key),
-                        ),
+                        count_cell(at.get("usage.reads"), at.link("usage", "reads")),
+                        count_cell(at.get("reading.reading_room"), at.link("reading")),
+                        count_cell(at.get("usage.downloads"), at.link("usage", "downloads")),
                     ],
                 )
             )
         by_channel = Table(
             "softcopy-by-channel", _("Softcopy requests by channel"), [_("Requests"), _("Approved")]
         )
-        labels = dict(SoftcopyRequest.Channel.choices)
-        for key in self.f.keys("softcopy.requests", "channel"):
-            by_channel.rows.append(
-                (
-                    label_cell(labels.get(key, key)),
-                    [
-                        count_cell(
-                            self.f.total("softcopy.requests", "channel", key),
-                            self.link("softcopy", "", "channel", key),
-                        ),
-                        count_cell(
-                            self.f.total("softcopy.approved", "channel", key),
-                            self.link("softcopy", "approved", "channel", key),
-                        ),
-                    ],
-                )
-            )
+        by_channel.rows = self._breakdown_rows(
+            "softcopy.requests",
+            "channel",
+            dict(SoftcopyRequest.Channel.choices),
+            lambda at: [
+                count_cell(at.get("softcopy.requests"), at.link("softcopy")),
+                count_cell(at.get("softcopy.approved"), at.link("softcopy", "approved")),
+            ],
+        )
+        everything = self.whole()
         headline = [
-            (_("Read online"), count_cell(self.f.total("usage.reads"), self.link("usage", "reads"))),
-            (_("Downloads"), count_cell(self.f.total("usage.downloads"), self.link("usage", "downloads"))),
-            (_("Softcopy requests"), count_cell(self.f.total("softcopy.requests"), self.link("softcopy"))),
+            (_("Read online"), count_cell(everything.get("usage.reads"), everything.link("usage", "reads"))),
+            (
+                _("Downloads"),
+                count_cell(everything.get("usage.downloads"), everything.link("usage", "downloads")),
+            ),
+            (
+                _("Softcopy requests"),
+                count_cell(everything.get("softcopy.requests"), everything.link("softcopy")),
+            ),
         ]
         return Section("library", _("Library"), [per_period, most_read, by_channel], headline)
 
-    def _consultation_cells(self, get, link) -> list[Cell]:
+    # Consultation ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _consultation_cells(at: Scope) -> list[Cell]:
         return [
-            count_cell(get("consultations.consultations"), link("consultations")),
+            count_cell(at.get("consultations.consultations"), at.link("consultations")),
             average_cell(
-                get("consultations.first_response_us"),
-                get("consultations.responded"),
+                at.get("consultations.first_response_us"),
+                at.get("consultations.responded"),
                 per=3600,
-                href=link("consultations", "first_response_us"),
+                href=at.link("consultations", "first_response_us"),
             ),
             share_cell(
-                get("consultations.within_standard"),
-                get("consultations.clocked"),
-                link("consultations", "clocked"),
+                at.get("consultations.within_standard"),
+                at.get("consultations.clocked"),
+                at.link("consultations", "clocked"),
             ),
-            count_cell(get("consultations.closed"), link("consultations", "closed")),
+            count_cell(at.get("consultations.closed"), at.link("consultations", "closed")),
             share_cell(
-                get("consultations.auto_closed"), get("consultations.closed"), link("consultations", "closed")
+                at.get("consultations.auto_closed"),
+                at.get("consultations.closed"),
+                at.link("consultations", "closed"),
             ),
         ]
 
     def consultation(self) -> Section:
+        from terpadu.consultation.models import Consultation
+
         columns = [
             _("Consultations"),
             _("Average first response (hours)"),
@@ -561,60 +543,43 @@ class Builder:
             chart_unit="%",
         )
 
-        def cells(p, a, b):
-            def g(metric, dimension="all", key=""):
-                return self._get(p, metric, dimension, key)
-
-            def ln(source, metric=""):
-                return self.link(source, metric, start=a, end=b)
-
-            deflected = g("deflections.deflections")
+        def cells(at: Scope) -> list[Cell]:
+            deflected = at.get("deflections.deflections")
             return [
-                *self._consultation_cells(g, ln),
-                count_cell(deflected, ln("deflections")),
-                share_cell(deflected, deflected + g("consultations.consultations"), ln("deflections")),
+                *self._consultation_cells(at),
+                count_cell(deflected, at.link("deflections")),
+                share_cell(
+                    deflected, deflected + at.get("consultations.consultations"), at.link("deflections")
+                ),
             ]
 
         per_period.rows = self._period_rows(cells)
         by_channel = Table("consultations-by-channel", _("Consultations by channel"), columns)
-        from terpadu.consultation.models import Consultation
-
-        labels = dict(Consultation.Channel.choices)
-        for key in self.f.keys("consultations.consultations", "channel"):
-
-            def g(metric, dimension="all", k="", key=key):
-                return self.f.total(metric, "channel", key)
-
-            def ln(source, metric="", key=key):
-                return self.link(source, metric, "channel", key)
-
-            by_channel.rows.append((label_cell(labels.get(key, key)), self._consultation_cells(g, ln)))
+        by_channel.rows = self._breakdown_rows(
+            "consultations.consultations",
+            "channel",
+            dict(Consultation.Channel.choices),
+            self._consultation_cells,
+        )
+        everything = self.whole()
         headline = [
             (
                 _("Consultations"),
-                count_cell(self.f.total("consultations.consultations"), self.link("consultations")),
+                count_cell(everything.get("consultations.consultations"), everything.link("consultations")),
             ),
-            (
-                _("Answered within 3 working days"),
-                share_cell(
-                    self.f.total("consultations.within_standard"),
-                    self.f.total("consultations.clocked"),
-                    self.link("consultations", "clocked"),
-                ),
-            ),
-            (
-                _("Closed for no response"),
-                share_cell(
-                    self.f.total("consultations.auto_closed"),
-                    self.f.total("consultations.closed"),
-                    self.link("consultations", "closed"),
-                ),
-            ),
+            (_("Answered within 3 working days"), self._consultation_cells(everything)[2]),
+            (_("Closed for no response"), self._consultation_cells(everything)[4]),
         ]
         return Section("consultation", _("Statistical consultation"), [per_period, by_channel], headline)
 
-    def _ikm(self, get) -> ikm.IkmResult:
-        return ikm.compute({e.code: get(f"surveys.{e.code}_sum") for e in ELEMENTS}, get("surveys.responses"))
+    # Satisfaction ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _ikm(at: Scope) -> ikm.IkmResult:
+        """IKM through feedback's arithmetic, from the rolled-up sums per element."""
+        return ikm.compute(
+            {e.code: at.get(f"surveys.{e.code}_sum") for e in ELEMENTS}, at.get("surveys.responses")
+        )
 
     @staticmethod
     def _score_cell(result: ikm.IkmResult, href: str) -> Cell:
@@ -623,20 +588,24 @@ class Builder:
         shown = result.score_display
         return Cell(_number(shown, 2), float(shown), href)
 
-    def _survey_cells(self, get, link) -> list[Cell]:
-        result = self._ikm(get)
+    def _survey_cells(self, at: Scope) -> list[Cell]:
+        result = self._ikm(at)
+        href = at.link("surveys")
         quality = f"{result.grade} ({result.quality})" if result.grade else "–"
-        return [
-            count_cell(get("surveys.responses"), link("surveys")),
-            Cell(_number(result.ikm_display, 4), float(result.ikm_display), link("surveys"))
+        index = (
+            Cell(_number(result.ikm_display, 4), float(result.ikm_display), href)
             if result.ikm is not None
-            else Cell("–", None, link("surveys")),
-            self._score_cell(result, link("surveys")),
-            Cell(quality, result.grade or None, link("surveys")),
+            else Cell("–", None, href)
+        )
+        return [
+            count_cell(at.get("surveys.responses"), href),
+            index,
+            self._score_cell(result, href),
+            Cell(quality, result.grade or None, href),
             ratio_cell(
-                get("surveys.staff_rating_sum"),
-                get("surveys.staff_rated"),
-                href=link("surveys", "staff_rated"),
+                at.get("surveys.staff_rating_sum"),
+                at.get("surveys.staff_rated"),
+                href=at.link("surveys", "staff_rated"),
             ),
         ]
 
@@ -648,80 +617,52 @@ class Builder:
             columns,
             chart_column=2,
         )
+        per_period.rows = self._period_rows(self._survey_cells)
 
-        def cells(p, a, b):
-            def g(metric, dimension="all", key=""):
-                return self._get(p, metric, dimension, key)
-
-            def ln(source, metric=""):
-                return self.link(source, metric, start=a, end=b)
-
-            return self._survey_cells(g, ln)
-
-        per_period.rows = self._period_rows(cells)
-
-        total = self._ikm(lambda metric: self.f.total(metric))
+        everything = self.whole()
+        total = self._ikm(everything)
         elements = Table(
             "ikm-elements",
             _("Average per element (NRR)"),
             [_("Element"), _("NRR"), _("Weighted NRR")],
             note=_("IKM = Σ NRR × 1/9; score = IKM × 25. Weakest elements first in the IKM report."),
         )
-        display = total.nrr_display()
+        shown = total.nrr_display()
         for element in ELEMENTS:
             nrr = total.nrr.get(element.code)
-            elements.rows.append(
-                (
-                    label_cell(element.label),
-                    [
-                        label_cell(element.title),
-                        Cell(
-                            _number(display[element.code], 3),
-                            float(display[element.code]),
-                            self.link("surveys"),
-                        )
-                        if nrr is not None
-                        else Cell("–"),
-                        Cell(_number(float(nrr * Fraction(1, 9)), 3), round(float(nrr * Fraction(1, 9)), 3))
-                        if nrr is not None
-                        else Cell("–"),
-                    ],
-                )
-            )
+            if nrr is None:
+                values = [Cell("–"), Cell("–")]
+            else:
+                weighted = round(float(nrr * ikm.WEIGHT), 3)
+                values = [
+                    Cell(
+                        _number(shown[element.code], 3),
+                        float(shown[element.code]),
+                        everything.link("surveys"),
+                    ),
+                    Cell(_number(weighted, 3), weighted),
+                ]
+            elements.rows.append((label_cell(element.label), [label_cell(element.title), *values]))
         by_service = Table("ikm-by-service", _("Satisfaction by service"), columns)
-        labels = dict(SURVEY_SERVICE_KINDS)
-        for key in self.f.keys("surveys.responses", "service"):
-
-            def g(metric, dimension="all", k="", key=key):
-                return self.f.total(metric, "service", key)
-
-            def ln(source, metric="", key=key):
-                return self.link(source, metric, "service", key)
-
-            by_service.rows.append((label_cell(labels.get(key, key)), self._survey_cells(g, ln)))
+        by_service.rows = self._breakdown_rows(
+            "surveys.responses", "service", dict(SURVEY_SERVICE_KINDS), self._survey_cells
+        )
         by_channel = Table("ikm-by-channel", _("Survey responses by channel"), [_("Responses")])
-        channel_labels = dict(SurveyChannel.choices)
-        for key in self.f.keys("surveys.responses", "channel"):
-            by_channel.rows.append(
-                (
-                    label_cell(channel_labels.get(key, key)),
-                    [
-                        count_cell(
-                            self.f.total("surveys.responses", "channel", key),
-                            self.link("surveys", "", "channel", key),
-                        )
-                    ],
-                )
-            )
+        by_channel.rows = self._breakdown_rows(
+            "surveys.responses",
+            "channel",
+            dict(SurveyChannel.choices),
+            lambda at: [count_cell(at.get("surveys.responses"), at.link("surveys"))],
+        )
         headline = [
-            (_("Survey responses"), count_cell(total.responses, self.link("surveys"))),
-            (_("IKM score"), self._score_cell(total, self.link("surveys"))),
+            (_("Survey responses"), count_cell(total.responses, everything.link("surveys"))),
+            (_("IKM score"), self._score_cell(total, everything.link("surveys"))),
             (
                 _("Grade"),
                 Cell(
                     f"{total.grade} ({total.quality})" if total.grade else "–",
                     total.grade,
-                    self.link("surveys"),
+                    everything.link("surveys"),
                 ),
             ),
         ]
@@ -732,24 +673,29 @@ class Builder:
             headline,
         )
 
-    def _complaint_cells(self, get, link) -> list[Cell]:
+    # Complaints --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _complaint_cells(at: Scope) -> list[Cell]:
         return [
-            count_cell(get("complaints.complaints"), link("complaints")),
+            count_cell(at.get("complaints.complaints"), at.link("complaints")),
             average_cell(
-                get("complaints.first_response_us"),
-                get("complaints.responded"),
+                at.get("complaints.first_response_us"),
+                at.get("complaints.responded"),
                 per=3600,
-                href=link("complaints", "first_response_us"),
+                href=at.link("complaints", "first_response_us"),
             ),
             average_cell(
-                get("complaints.handling_us"),
-                get("complaints.closed"),
+                at.get("complaints.handling_us"),
+                at.get("complaints.closed"),
                 per=86400,
-                href=link("complaints", "closed"),
+                href=at.link("complaints", "closed"),
             ),
-            count_cell(get("complaints.open"), link("complaints", "open")),
+            count_cell(at.get("complaints.open"), at.link("complaints", "open")),
             share_cell(
-                get("complaints.breached"), get("complaints.complaints"), link("complaints", "breached")
+                at.get("complaints.breached"),
+                at.get("complaints.complaints"),
+                at.link("complaints", "breached"),
             ),
         ]
 
@@ -767,53 +713,30 @@ class Builder:
             columns,
             chart_column=0,
         )
-
-        def cells(p, a, b):
-            def g(metric, dimension="all", key=""):
-                return self._get(p, metric, dimension, key)
-
-            def ln(source, metric=""):
-                return self.link(source, metric, start=a, end=b)
-
-            return self._complaint_cells(g, ln)
-
-        per_period.rows = self._period_rows(cells)
+        per_period.rows = self._period_rows(self._complaint_cells)
         by_channel = Table("complaints-by-channel", _("Complaints by channel"), columns)
-        labels = dict(ChannelKind.choices)
-        for key in self.f.keys("complaints.complaints", "channel"):
-
-            def g(metric, dimension="all", k="", key=key):
-                return self.f.total(metric, "channel", key)
-
-            def ln(source, metric="", key=key):
-                return self.link(source, metric, "channel", key)
-
-            by_channel.rows.append((label_cell(labels.get(key, key)), self._complaint_cells(g, ln)))
+        by_channel.rows = self._breakdown_rows(
+            "complaints.complaints", "channel", dict(ChannelKind.choices), self._complaint_cells
+        )
         by_category = Table("complaints-by-category", _("Complaints by category"), [_("Complaints")])
-        category_labels = dict(Complaint.Category.choices)
-        for key in self.f.keys("complaints.complaints", "category"):
-            by_category.rows.append(
-                (
-                    label_cell(category_labels.get(key, key)),
-                    [
-                        count_cell(
-                            self.f.total("complaints.complaints", "category", key),
-                            self.link("complaints", "", "category", key),
-                        )
-                    ],
-                )
-            )
+        by_category.rows = self._breakdown_rows(
+            "complaints.complaints",
+            "category",
+            dict(Complaint.Category.choices),
+            lambda at: [count_cell(at.get("complaints.complaints"), at.link("complaints"))],
+        )
+        everything = self.whole()
         headline = [
-            (_("Complaints"), count_cell(self.f.total("complaints.complaints"), self.link("complaints"))),
+            (
+                _("Complaints"),
+                count_cell(everything.get("complaints.complaints"), everything.link("complaints")),
+            ),
             (
                 _("Follow-up overdue"),
-                count_cell(self.f.total("complaints.breached"), self.link("complaints", "breached")),
+                count_cell(everything.get("complaints.breached"), everything.link("complaints", "breached")),
             ),
         ]
         return Section("complaints", _("Complaints"), [per_period, by_channel, by_category], headline)
-
-    def group_label(self) -> str:
-        return str(GROUP_LABELS[self.group]).lower()
 
 
 def build_report(*, unit: Unit, units: list[Unit], start, end, group: str, figures: Figures) -> Report:
