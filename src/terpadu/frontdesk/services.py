@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from terpadu.core.events import on_commit
 from terpadu.core.models import audit
-from terpadu.frontdesk import broadcast, selectors
+from terpadu.frontdesk import broadcast, selectors, signals
 from terpadu.frontdesk.models import (
     Counter,
     DailySequence,
@@ -194,6 +194,7 @@ def visit_checkout(*, visit: Visit, actor=None, now: dt.datetime | None = None) 
     visit.checked_out_at = now
     visit.checked_out_by = actor if getattr(actor, "pk", None) else None
     visit.save(update_fields=["checked_out_at", "checked_out_by"])
+    on_commit(lambda: signals.visit_checked_out.send(sender=Visit, visit=visit))
     return visit
 
 
@@ -481,7 +482,9 @@ def ticket_finish(*, ticket: Ticket, actor=None, now=None) -> Ticket:
     fields = {"finished_at": now}
     if ticket.started_at is None:
         fields["started_at"] = ticket.called_at
-    return _transition(ticket, Status.FINISHED, Event.FINISHED, actor=actor, now=now, **fields)
+    ticket = _transition(ticket, Status.FINISHED, Event.FINISHED, actor=actor, now=now, **fields)
+    on_commit(lambda: signals.ticket_finished.send(sender=Ticket, ticket=ticket))
+    return ticket
 
 
 @transaction.atomic
