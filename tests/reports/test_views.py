@@ -41,7 +41,12 @@ def table_cells(html: str, table_id: str, row_label: str = "") -> list[str]:
     for attributes, row in re.findall(r"<tr([^>]*)>(.*?)</tr>", table, re.S):
         heading = re.search(r"<th[^>]*>(.*?)</th>", row, re.S)
         label = re.sub(r"<[^>]+>", "", heading.group(1)).strip() if heading else None
-        if (label == row_label) if row_label else "report-total" in attributes:
+        # A row heading may carry a translated suffix, e.g. "7600 ... (own office)".
+        if (
+            (label == row_label or label.startswith(f"{row_label} ("))
+            if row_label
+            else "report-total" in attributes
+        ):
             return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     raise AssertionError(f"no row {row_label or 'total'!r} in table {table_id}")
 
@@ -111,6 +116,28 @@ def test_province_admin_sees_its_units_side_by_side(province_admin_a, unit_a, ac
     assert province[1] == "0"
     # The province's own total adds its units up.
     assert table_cells(html, "queue")[0] == "2"
+
+
+def test_national_admin_sees_provinces_with_their_units_added_up(national, unit_a, unit_b, activity_a):
+    head = make_staff("admin.0000@bps.go.id", "Admin Pusat", national, "unit_admin")
+    client = client_for(head)
+    html = client.get(reverse("reports:dashboard", args=["0000"]), PERIOD).content.decode()
+    labels = re.findall(
+        r'<th scope="row"[^>]*>([^<]+)</th>', html.split('id="table-units"')[1].split("</table>")[0]
+    )
+    assert [label.split(" (")[0] for label in labels] == [str(national), str(unit_a.parent), str(unit_b)]
+    sulbar = table_cells(html, "units", str(unit_a.parent))
+    assert sulbar[1] == "2"  # Majene's tickets, counted in its province
+    assert table_cells(html, "units", str(national))[1] == "0"
+    # The province's figure lists the records of its whole subtree; the national office's own only.
+    link = re.search(r'href="(/laporan/7600/rincian/tickets/\?[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert client.get(link).content.decode().count("A00") == 2
+    own = (
+        re.search(r'href="(/laporan/0000/rincian/tickets/\?[^"]*own=1[^"]*)"', html)
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    assert "A00" not in client.get(own).content.decode()
 
 
 def test_nav_link_only_for_report_readers(admin_a, frontliner_a):

@@ -125,12 +125,14 @@ class Scope:
     dimension: str = "all"
     key: str = ""
     unit: Unit | None = None  # None: every unit of the report added up
+    unit_ids: tuple[int, ...] = ()  # with `unit`: the units added up for it (its subtree)
+    own: bool = False  # with `unit`: its own office only, not the units below it
 
     def get(self, metric: str, dimension: str | None = None, key: str | None = None) -> int:
         dimension, key = (self.dimension, self.key) if dimension is None else (dimension, key or "")
         f = self.builder.f
         if self.unit is not None:
-            return f.of_unit(self.unit.pk, metric, dimension, key)
+            return sum(f.of_unit(unit_id, metric, dimension, key) for unit_id in self.unit_ids)
         if self.period is None:
             return f.total(metric, dimension, key)
         return f.in_period(self.period, metric, dimension, key)
@@ -144,6 +146,8 @@ class Scope:
             params["metric"] = metric
         if dimension != "all":
             params.update(dimension=dimension, key=key)
+        if self.own:
+            params["own"] = "1"
         code = (self.unit or self.builder.unit).code
         return f"{reverse('reports:drilldown', args=[code, source])}?{urlencode(params)}"
 
@@ -216,12 +220,13 @@ class Builder:
                 _("Complaints"),
             ],
         )
-        for unit in self.units:
-            at = Scope(self, self.start, self.end, unit=unit)
+        for unit, members, own in self._side_by_side():
+            at = Scope(self, self.start, self.end, unit=unit, unit_ids=members, own=own)
             result = self._ikm(at)
+            label = _("%(unit)s (own office)") % {"unit": unit} if own else str(unit)
             table.rows.append(
                 (
-                    label_cell(unit),
+                    label_cell(label),
                     [
                         count_cell(at.get("visits.visits"), at.link("visits")),
                         count_cell(at.get("tickets.tickets"), at.link("tickets")),
@@ -241,6 +246,16 @@ class Builder:
                 )
             )
         return Section("units", _("Units side by side"), [table])
+
+    def _side_by_side(self) -> list[tuple[Unit, tuple[int, ...], bool]]:
+        """The report's unit by its own office, then each unit right below it with its subtree:
+        a province sees its regencies, the nation its provinces."""
+        rows = [(self.unit, (self.unit.pk,), True)]
+        for child in self.units:
+            if child.parent_id == self.unit.pk:
+                members = tuple(u.pk for u in self.units if u.path.startswith(child.path))
+                rows.append((child, members, False))
+        return rows
 
     # Front office ------------------------------------------------------------------------------
 

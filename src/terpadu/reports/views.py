@@ -124,7 +124,8 @@ def drilldown(request, code, source):
     except KeyError:
         messages.error(request, _("That figure does not exist; all records of the period are listed."))
         metric, dimension, key = "", figures.ALL, ""
-    units = selectors.subtree(unit)
+    # `own`: the unit's own office only (its row among the units side by side).
+    units = [unit] if request.GET.get("own") == "1" else selectors.subtree(unit)
     rows = figures.drilldown_queryset(
         src, units=units, start=start, end=end, metric=metric, dimension=dimension, key=key
     )
