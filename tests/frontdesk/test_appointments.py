@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from terpadu.frontdesk import appointments, services
 from terpadu.frontdesk.models import Appointment, Ticket
@@ -113,6 +113,7 @@ def test_two_concurrent_bookings_of_one_slot_one_wins(unit_a, one_counter):
     starts_at = wita(2026, 6, 9, 10, 0)
 
     def attempt(name):
+        translation.activate("en")  # a worker thread starts in the default language, Indonesian
         try:
             return book(unit_a, starts_at, name=name).code
         except ValidationError as exc:

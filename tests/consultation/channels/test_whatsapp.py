@@ -146,7 +146,7 @@ def test_image_is_downloaded_from_the_graph_media_endpoint_and_kept(client, what
 def test_channel_off_says_so_and_stores_nothing(client, unit_a):
     response = client.get("/webhooks/whatsapp/", {"hub.mode": "subscribe", "hub.verify_token": ""})
     assert response.status_code == 503
-    assert b"WhatsApp channel is off" in response.content
+    assert "Kanal WhatsApp tidak aktif" in response.content.decode()
     payload = inbound_payload(text_message("wamid.1", "Halo"))
     assert post_webhook(client, payload).status_code == 503
     assert not ChannelMessage.objects.exists()

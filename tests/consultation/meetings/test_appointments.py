@@ -177,7 +177,7 @@ def test_cancelling_frees_the_slot_and_tells_the_user(
         services.appointment_withdraw(link=link, actor=consultant_a, now=NOW)
     link.appointment.refresh_from_db()
     assert link.appointment.status == "cancelled"
-    assert "is cancelled" in consultation_a.messages.order_by("-id").first().body
+    assert "dibatalkan" in consultation_a.messages.order_by("-id").first().body
     cancel = next(m for m in smtp_inbox.to("warga@example.com") if calendar_part(m))
     assert calendar_part(cancel).get_param("method") == "CANCEL"
     [event] = parse_ics(calendar_part(cancel).get_content())

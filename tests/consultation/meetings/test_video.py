@@ -172,4 +172,4 @@ def test_cancelling_a_zoom_meeting_deletes_it_there_and_tells_the_user(zoom, con
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
     assert any(r.get("method") == "DELETE" and "85746065432" in r["path"] for r in zoom.requests)
-    assert "is cancelled" in consultation_a.messages.order_by("-id").first().body
+    assert "dibatalkan" in consultation_a.messages.order_by("-id").first().body
