@@ -287,6 +287,8 @@ if IMAP_URL:
 # Consultation appointments and video meetings: Jitsi needs no account; Zoom is offered when its
 # Server-to-Server OAuth app's three credentials are set.
 FRONTDESK_APPOINTMENT_SLOT_MINUTES = env_int("FRONTDESK_APPOINTMENT_SLOT_MINUTES", 30)
+CONSULTATION_ATTACHMENT_MAX_BYTES = env_int("CONSULTATION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+CONSULTATION_ATTACHMENT_MAX_FILES = env_int("CONSULTATION_ATTACHMENT_MAX_FILES", 5)
 JITSI_BASE_URL = env_str("JITSI_BASE_URL", "https://meet.jit.si")
 ZOOM_ACCOUNT_ID = env_str("ZOOM_ACCOUNT_ID")
 ZOOM_CLIENT_ID = env_str("ZOOM_CLIENT_ID")
