@@ -163,3 +163,36 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def chat_presence(self, event):
         await self.send_json({"type": "presence", "viewers": event["viewers"]})
+
+
+@database_sync_to_async
+def _inbox_unit(user, code: str):
+    return selectors.inbox_unit(user=user, code=code)
+
+
+class InboxConsumer(AsyncJsonWebsocketConsumer):
+    """A unit's live inbox: tells the unit's consultants which consultation changed (opened, a new
+    message, status, due time, assignee, transfer) so the page reloads its rows. Only an id and a
+    kind travel; the rows themselves come from the scoped page. Anyone else is refused."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        code = self.scope["url_route"]["kwargs"]["unit"]
+        unit = await _inbox_unit(user, code) if user is not None else None
+        if unit is None:
+            await self.close(code=4404)
+            return
+        self.group = services.inbox_group(unit.code)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def inbox_event(self, event):
+        await self.send_json({"type": "inbox", "kind": event["event"]["kind"], "id": event["event"]["id"]})

@@ -180,6 +180,29 @@ def consultation_inbox(
     return qs.order_by(F("due_at").asc(nulls_last=True), "-created_at")
 
 
+def inbox_filtered(*, user, filters: dict, now: dt.datetime | None = None) -> QuerySet[Consultation]:
+    """The inbox as the page and the API show it, from `InboxFilterForm`'s cleaned data: status ""
+    means every consultation not closed, "all" includes closed ones."""
+    status = filters.get("status") or ""
+    qs = consultation_inbox(
+        user=user,
+        status="" if status == "all" else status,
+        channel=filters.get("channel") or "",
+        due=filters.get("due") or "",
+        assigned=filters.get("assigned") or "",
+        query=filters.get("q") or "",
+        now=now,
+    )
+    if not status:
+        qs = qs.exclude(status=Consultation.Status.CLOSED)
+    return qs
+
+
+def inbox_unit(*, user, code: str) -> Unit | None:
+    """The unit whose live inbox `user` may follow: one where they answer consultations."""
+    return staff_units(user, CONSULTANT_ROLES).filter(code=code).first()
+
+
 def consultations_with_unread(*, consultation_ids: list[int]) -> list[int]:
     """Of these consultations, those where the user wrote something staff have not read yet."""
     return list(

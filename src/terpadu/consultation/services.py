@@ -383,6 +383,14 @@ def _broadcast_message(message: Message, *, attachments: list[Attachment] | None
     core_events.broadcast(staff_chat_group(message.consultation_id), payload)
     if not message.internal:
         core_events.broadcast(chat_group(message.consultation_id), payload)
+        _broadcast_inbox(message.consultation, "message")
+
+
+def _broadcast_inbox(consultation: Consultation, kind: str, *, unit: Unit | None = None) -> None:
+    """Tell the unit's open inbox pages that this consultation's row changed (they reload the list)."""
+    code = (unit or consultation.unit).code
+    event = {"type": "inbox.event", "event": {"kind": kind, "id": consultation.pk}}
+    core_events.broadcast(inbox_group(code), event)
 
 
 # --- read marks and presence -------------------------------------------------------------------------
@@ -895,6 +903,7 @@ def consultation_refer(
             inbox_group(target.code),
             {"type": "inbox.event", "event": {"kind": "transferred", "id": consultation.pk}},
         )
+        _broadcast_inbox(consultation, "transferred", unit=old_unit)
     else:
         # Pointing the user to the right service is the answer to their request.
         _on_staff_message(consultation, actor, now)
@@ -1062,6 +1071,8 @@ def _broadcast_status(consultation: Consultation) -> None:
     }
     core_events.broadcast(chat_group(consultation.pk), event)
     core_events.broadcast(staff_chat_group(consultation.pk), event)
+    # Status, due time and assignee all show in the inbox row.
+    _broadcast_inbox(consultation, "status")
 
 
 # --- messages arriving from outside channels --------------------------------------------------------

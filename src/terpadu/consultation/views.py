@@ -47,24 +47,13 @@ def inbox(request):
         raise Http404
     form = InboxFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    status = filters.get("status", "")
-    qs = selectors.consultation_inbox(
-        user=request.user,
-        status="" if status == "all" else status,
-        channel=filters.get("channel", ""),
-        due=filters.get("due", ""),
-        assigned=filters.get("assigned", ""),
-        query=filters.get("q", ""),
-    )
-    if not status:
-        qs = qs.exclude(status=Consultation.Status.CLOSED)
-    rows = list(qs[:200])
+    rows = list(selectors.inbox_filtered(user=request.user, filters=filters)[:200])
     unread = set(selectors.consultations_with_unread(consultation_ids=[c.pk for c in rows]))
-    return render(
-        request,
-        "consultation/inbox.html",
-        {"form": form, "rows": rows, "unread": unread, "duties": duties},
-    )
+    context = {"form": form, "rows": rows, "unread": unread, "duties": duties}
+    if request.htmx:
+        # The live inbox (inbox.js) reloads just the rows when the unit's socket says one changed.
+        return render(request, "consultation/_inbox_rows.html", context)
+    return render(request, "consultation/inbox.html", context)
 
 
 @login_required
