@@ -379,6 +379,21 @@ def test_inbox_tells_the_units_consultants_that_emails_are_held(
     assert slots.render("consultation.inbox", request, None) == ""
 
 
+def test_held_email_shows_on_the_inbox_page_of_the_units_consultants_only(
+    client, web_consultation, consultant_a, staff_b, monkeypatch
+):
+    client.force_login(consultant_a)
+    assert 'id="held-notice"' not in client.get("/konsultasi/kotak-masuk/").content.decode()
+    inbound_email(
+        build_mail(sender="x@example.net", subject=f"[{web_consultation.number}]", body="Hai"), monkeypatch
+    )
+    page = client.get("/konsultasi/kotak-masuk/").content.decode()
+    assert 'id="held-notice"' in page
+    assert 'href="/konsultasi/email-ditahan/"' in page
+    client.force_login(staff_b)
+    assert 'id="held-notice"' not in client.get("/konsultasi/kotak-masuk/").content.decode()
+
+
 def test_mail_from_our_own_address_is_never_a_users_message(web_consultation, monkeypatch):
     raw = build_mail(
         sender=f"pst+{web_consultation.number}@pst.example.id",
