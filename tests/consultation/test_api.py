@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from terpadu.consultation import services
 from terpadu.consultation.models import Consultation, ConsultationEvent, KnowledgeArticle, Message
-from tests.conftest import api_as, make_user
+from terpadu.units.models import StaffRole
+from tests.conftest import api_as, make_staff, make_user
 
 from .conftest import open_consultation
 
@@ -252,3 +253,62 @@ def test_articles_only_for_own_unit(unit_a, unit_b, consultant_a):
     with pytest.raises(ValidationError):
         services.article_save(actor=consultant_a, unit=None, question="Q", answer_html="A")
     assert KnowledgeArticle.objects.count() == 0
+
+
+def test_inbox_api_filters_like_the_inbox_page(client, unit_a, unit_b, standard_a, public_user, consultant_a):
+    from terpadu.consultation.forms import InboxFilterForm
+    from terpadu.consultation.selectors import inbox_filtered
+
+    from .conftest import WITA, local
+
+    colleague = make_staff("konsul2.a@bps.go.id", "Bambang Konsultan", unit_a, StaffRole.Role.CONSULTANT)
+    monday = local(WITA, 2026, 3, 16, 9, 0)
+    mine = open_consultation(unit_a, public_user, topic="Kemiskinan Majene", now=monday)
+    theirs = open_consultation(unit_a, public_user, topic="Penduduk", now=monday)
+    waiting = open_consultation(unit_a, public_user, topic="Ekspor", now=monday)
+    done = open_consultation(unit_a, public_user, topic="Upah", now=monday)
+    other_unit = open_consultation(unit_b, public_user, topic="Inflasi Ternate", now=monday)
+    services.consultation_mark_clear(consultation=mine, actor=consultant_a, now=monday)
+    services.consultation_mark_clear(consultation=theirs, actor=colleague, now=monday)
+    services.consultation_close(consultation=done, actor=consultant_a, now=monday)
+    wa = services.consultation_open(
+        user=public_user, unit=unit_a, topic="Upah", description="Upah?", channel="whatsapp", now=monday
+    )
+    api = api_as(consultant_a)
+
+    def numbers(**params):
+        response = api.get("/api/v1/consultations/", {"inbox": 1, **params})
+        assert response.status_code == 200, response.content
+        return {c["number"] for c in response.json()}
+
+    assert numbers() == {mine.number, theirs.number, waiting.number, wa.number}  # not closed, own unit
+    assert other_unit.number not in numbers(status="all")
+    assert done.number in numbers(status="all")
+    assert numbers(status="closed") == {done.number}
+    assert numbers(mine=1) == {mine.number}
+    assert numbers(unassigned=1) == {waiting.number, wa.number}
+    assert numbers(channel="whatsapp") == {wa.number}
+    assert numbers(q="kemiskinan") == {mine.number}
+    assert numbers(q=theirs.number) == {theirs.number}
+    # Mon 16 Mar cleared: due end of Thu 19 Mar, long past now.
+    assert numbers(overdue=1) == {mine.number, theirs.number}
+    assert numbers(due_soon=1) == set()
+    assert numbers(overdue=1, mine=1) == {mine.number}
+
+    # The same selector and form as the page: the page with the same filters lists the same rows.
+    form = InboxFilterForm({"assigned": "none"})
+    assert form.is_valid()
+    page_rows = {c.number for c in inbox_filtered(user=consultant_a, filters=form.cleaned_data)}
+    assert page_rows == numbers(unassigned=1)
+    client.force_login(consultant_a)
+    page = client.get("/konsultasi/kotak-masuk/", {"assigned": "none"}).content.decode()
+    assert all(n in page for n in page_rows)
+    assert mine.number not in page
+
+    bad = api.get("/api/v1/consultations/", {"inbox": 1, "status": "lost"})
+    assert bad.status_code == 400
+    assert "status" in bad.json()
+    assert api.get("/api/v1/consultations/", {"inbox": 1, "mine": 1, "unassigned": 1}).status_code == 400
+    assert api.get("/api/v1/consultations/", {"inbox": 1, "due_soon": 1, "overdue": 1}).status_code == 400
+    # A user asking for an inbox gets none.
+    assert api_as(public_user).get("/api/v1/consultations/", {"inbox": 1}).json() == []

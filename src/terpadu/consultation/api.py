@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from terpadu.units.models import Unit
 
 from . import selectors, services
+from .forms import InboxFilterForm
 from .models import Consultation
 
 
@@ -124,8 +125,45 @@ def consultation_data(c: Consultation) -> dict:
     }
 
 
+_YES = {"1", "true", "yes", "on"}
+
+
+def _inbox_filters(params) -> dict:
+    """The inbox page's filters from query parameters: the page's own names (status, channel, due,
+    assigned, q) or the switches due_soon, overdue, mine, unassigned; checked by the page's form."""
+    data = {name: params.get(name, "") for name in ("status", "channel", "due", "assigned", "q")}
+    switches = {name for name in ("due_soon", "overdue", "mine", "unassigned") if params.get(name) in _YES}
+    if {"due_soon", "overdue"} <= switches:
+        raise exceptions.ValidationError({"due": [_("Choose either due soon or overdue, not both.")]})
+    if {"mine", "unassigned"} <= switches:
+        raise exceptions.ValidationError({"assigned": [_("Choose either mine or unassigned, not both.")]})
+    if "due_soon" in switches:
+        data["due"] = "soon"
+    elif "overdue" in switches:
+        data["due"] = "overdue"
+    if "mine" in switches:
+        data["assigned"] = "me"
+    elif "unassigned" in switches:
+        data["assigned"] = "none"
+    form = InboxFilterForm(data)
+    if not form.is_valid():
+        raise exceptions.ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+    return form.cleaned_data
+
+
 @extend_schema(
-    request=ConsultationCreateSerializer, responses={200: ConsultationSerializer(many=True), 201: dict}
+    request=ConsultationCreateSerializer,
+    parameters=[
+        OpenApiParameter("inbox", bool, description="Staff: your units' consultations, as the inbox"),
+        OpenApiParameter("status", str, description='With inbox: a status, or "all" (default: not closed)'),
+        OpenApiParameter("channel", str, description="With inbox: web, whatsapp, email, walk_in, video"),
+        OpenApiParameter("due_soon", bool, description="With inbox: at most 1 working day left"),
+        OpenApiParameter("overdue", bool, description="With inbox: past the due time, unanswered"),
+        OpenApiParameter("mine", bool, description="With inbox: assigned to you"),
+        OpenApiParameter("unassigned", bool, description="With inbox: assigned to nobody"),
+        OpenApiParameter("q", str, description="With inbox: a number or words of the topic"),
+    ],
+    responses={200: ConsultationSerializer(many=True), 201: dict},
 )
 @api_view(["GET", "POST"])
 @parser_classes([JSONParser, MultiPartParser, FormParser])
@@ -134,9 +172,7 @@ def consultations(request):
     """GET: your consultations (staff add `?inbox=1` for their units'). POST: open one."""
     if request.method == "GET":
         if request.query_params.get("inbox"):
-            qs = selectors.consultation_inbox(
-                user=request.user, status=request.query_params.get("status", "")
-            )
+            qs = selectors.inbox_filtered(user=request.user, filters=_inbox_filters(request.query_params))
         else:
             qs = selectors.consultations_of_user(user=request.user)
         return Response([consultation_data(c) for c in qs[:200]])
