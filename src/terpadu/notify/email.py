@@ -7,6 +7,8 @@ from email.utils import make_msgid, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 
+from . import files
+
 
 def sender_domain() -> str:
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
@@ -27,16 +29,21 @@ def send_email(
     in_reply_to: str = "",
     references: list[str] | None = None,
     reply_to: list[str] | None = None,
+    attachments: list[dict] | None = None,
 ) -> None:
+    """Send one mail; `attachments` are `notify.files` specs, read from their storage now."""
     headers = {"Message-ID": message_id, "X-Auto-Response-Suppress": "OOF, AutoReply"}
     if in_reply_to:
         headers["In-Reply-To"] = in_reply_to
     if references:
         headers["References"] = " ".join(references)
-    EmailMessage(
+    email = EmailMessage(
         subject=subject.replace("\n", " ").replace("\r", " "),
         body=text,
         to=to,
         reply_to=reply_to or None,
         headers=headers,
-    ).send()
+    )
+    for file in attachments or []:
+        email.attach(file["filename"], files.read(file), file["content_type"])
+    email.send()

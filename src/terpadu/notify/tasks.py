@@ -11,7 +11,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import signals, whatsapp
+from . import files, signals, whatsapp
 from .email import send_email
 
 logger = logging.getLogger(__name__)
@@ -31,11 +31,29 @@ def _again(task, exc: Exception, attempt: int) -> int:
 
 
 @shared_task(bind=True, name="notify.whatsapp_send", max_retries=MAX_RETRIES)
-def whatsapp_send(self, ref: str, phone_number_id: str, payload: dict) -> str | None:
+def whatsapp_send(
+    self, ref: str, phone_number_id: str, payload: dict, media: dict | None = None
+) -> str | None:
+    """Send `payload`; with `media` (a `notify.files` spec) the file is uploaded first and the
+    payload (an image or document message) sent with the media id the upload returned."""
     attempt = self.request.retries
+    media_id = ""
     while True:
         try:
-            wamid = whatsapp.send(phone_number_id, payload)
+            if media and not media_id:
+                data = files.read(media)
+                media_id = whatsapp.media_upload(
+                    phone_number_id, data, filename=media["filename"], content_type=media["content_type"]
+                )
+            wamid = whatsapp.send(
+                phone_number_id, whatsapp.with_media_id(payload, media_id) if media else payload
+            )
+        except FileNotFoundError as exc:
+            logger.warning("WhatsApp message %s not sent: %s", ref, exc)
+            signals.failed.send(
+                sender=whatsapp_send, ref=ref, error=f"file missing: {exc}"[:1000], outside_window=False
+            )
+            return None
         except whatsapp.WhatsAppError as exc:
             if exc.retryable and attempt < self.max_retries:
                 attempt = _again(self, exc, attempt)
@@ -49,7 +67,8 @@ def whatsapp_send(self, ref: str, phone_number_id: str, payload: dict) -> str | 
         return wamid
 
 
-_PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+# A file that is gone will not come back by trying again.
+_PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, FileNotFoundError)
 
 
 @shared_task(bind=True, name="notify.email_send", max_retries=MAX_RETRIES)

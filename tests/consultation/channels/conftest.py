@@ -7,6 +7,8 @@ import itertools
 import json
 import threading
 from collections import deque
+from email import policy
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -26,6 +28,7 @@ class GraphAPI:
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.failures: deque[tuple[int, dict]] = deque()
+        self.upload_failures: deque[tuple[int, dict]] = deque()
         self.media: dict[str, tuple[bytes, str]] = {}
         self.root = ""
         self.base = ""
@@ -38,8 +41,17 @@ class GraphAPI:
             (status, {"error": {"message": message, "type": "OAuthException", "code": code}})
         )
 
+    def fail_next_upload(self, status: int, code: int = 1, message: str = "Service unavailable") -> None:
+        self.upload_failures.append(
+            (status, {"error": {"message": message, "type": "OAuthException", "code": code}})
+        )
+
     def sent(self) -> list[dict]:
-        return [r for r in self.requests if r["method"] == "POST"]
+        """Messages sent (media uploads are in `uploads`)."""
+        return [r for r in self.requests if r["method"] == "POST" and not r["path"].endswith("/media")]
+
+    def uploads(self) -> list[dict]:
+        return [r for r in self.requests if r["method"] == "POST" and r["path"].endswith("/media")]
 
     def next_wamid(self) -> str:
         with self._lock:
@@ -58,9 +70,46 @@ def _handler(api: GraphAPI):
             self.end_headers()
             self.wfile.write(body)
 
+        def _upload(self, raw: bytes):
+            """POST /{phone-number-id}/media: multipart/form-data with messaging_product, type, file."""
+            head = f"Content-Type: {self.headers.get('Content-Type')}\r\n\r\n".encode()
+            form = BytesParser(policy=policy.default).parsebytes(head + raw)
+            fields, upload = {}, None
+            for part in form.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                if part.get_filename():
+                    upload = {
+                        "filename": part.get_filename(),
+                        "content_type": part.get_content_type(),
+                        "data": part.get_payload(decode=True),
+                    }
+                else:
+                    fields[name] = part.get_payload(decode=True).decode()
+            media_id = f"media-{next(api._ids)}"
+            api.requests.append(
+                {
+                    "method": "POST",
+                    "path": self.path,
+                    "auth": self.headers.get("Authorization"),
+                    "json": None,
+                    "form": fields,
+                    "file": upload,
+                    "media_id": media_id,
+                }
+            )
+            if api.upload_failures:
+                status, error = api.upload_failures.popleft()
+                return self._reply(status, json.dumps(error).encode())
+            if fields.get("messaging_product") != "whatsapp" or not upload or "type" not in fields:
+                return self._reply(400, b'{"error": {"message": "bad upload", "code": 100}}')
+            return self._reply(200, json.dumps({"id": media_id}).encode())
+
         def do_POST(self):  # noqa: N802 - http.server's hook name
             length = int(self.headers.get("Content-Length") or 0)
-            payload = json.loads(self.rfile.read(length) or b"{}")
+            raw = self.rfile.read(length)
+            if self.path.endswith("/media"):
+                return self._upload(raw)
+            payload = json.loads(raw or b"{}")
             api.requests.append(
                 {
                     "method": "POST",

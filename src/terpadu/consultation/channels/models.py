@@ -111,6 +111,10 @@ class ChannelMessage(models.Model):
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="channel_messages"
     )
+    # An outbound file of a consultant's reply (sent on WhatsApp as its own image/document message).
+    attachment = models.ForeignKey(
+        "consultation.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     external_id = models.CharField(_("outside id"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     template = models.CharField(_("template"), max_length=100, blank=True)

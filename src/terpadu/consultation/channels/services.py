@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -29,9 +30,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from terpadu.consultation import services as consultation_services
-from terpadu.consultation.models import Consultation, Message
+from terpadu.consultation.models import Attachment, Consultation, Message
 from terpadu.core import events as core_events
 from terpadu.core.access import is_staff_of
+from terpadu.notify import files as notify_files
 from terpadu.notify import tasks as notify_tasks
 from terpadu.notify import whatsapp
 from terpadu.notify.email import new_message_id
@@ -430,30 +432,64 @@ def whatsapp_notify(
     now = now or timezone.now()
     contact = thread.contact
     phone_number_id = whatsapp_phone_number_id(consultation)
+    status = Sent.QUEUED if window_open(contact, now) else Sent.WAITING_WINDOW
     with transaction.atomic():
-        if window_open(contact, now):
-            record = ChannelMessage.objects.create(
-                kind=Kind.WHATSAPP,
-                direction=Direction.OUT,
-                consultation=consultation,
-                message=message,
-                contact=contact,
-                status=Sent.QUEUED,
-                text=text,
-            )
-            _enqueue_whatsapp(record, phone_number_id, whatsapp.text_payload(contact.address, text))
-            return record
-        waiting = ChannelMessage.objects.create(
+        record = ChannelMessage.objects.create(
             kind=Kind.WHATSAPP,
             direction=Direction.OUT,
             consultation=consultation,
             message=message,
             contact=contact,
-            status=Sent.WAITING_WINDOW,
+            status=status,
             text=text,
         )
+        # Each file of the reply follows as its own image or document message, in order.
+        files = [
+            ChannelMessage.objects.create(
+                kind=Kind.WHATSAPP,
+                direction=Direction.OUT,
+                consultation=consultation,
+                message=message,
+                contact=contact,
+                attachment=attachment,
+                status=status,
+                text=attachment.original_name,
+            )
+            for attachment in attachments_of(message)
+        ]
+        if status == Sent.QUEUED:
+            _enqueue_whatsapp(record, phone_number_id, whatsapp.text_payload(contact.address, text))
+            for file_record in files:
+                _enqueue_whatsapp_file(file_record, phone_number_id, contact.address)
+            return record
         _send_template(consultation=consultation, contact=contact, phone_number_id=phone_number_id)
-        return waiting
+        return record
+
+
+def attachments_of(message: Message | None) -> list[Attachment]:
+    """The files of a public reply, as the user may see them."""
+    if message is None or message.pk is None or message.internal:
+        return []
+    return list(message.attachments.order_by("id"))
+
+
+def file_spec(attachment: Attachment) -> dict:
+    return notify_files.spec(
+        storage=ATTACHMENT_STORAGE,
+        path=attachment.file.name,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+def _enqueue_whatsapp_file(record: ChannelMessage, phone_number_id: str, to: str) -> None:
+    attachment = record.attachment
+    ref = _ref(record)
+    payload = whatsapp.media_payload(
+        to, filename=attachment.original_name, content_type=attachment.content_type, size=attachment.size
+    )
+    media = file_spec(attachment)
+    core_events.on_commit(lambda: notify_tasks.whatsapp_send.delay(ref, phone_number_id, payload, media))
 
 
 def _send_template(*, consultation: Consultation, contact: Contact, phone_number_id: str) -> None:
@@ -498,7 +534,7 @@ def _send_template(*, consultation: Consultation, contact: Contact, phone_number
 
 def _release_waiting(contact: Contact) -> None:
     """The person wrote: their 24-hour window is open, so the texts that waited for it go now."""
-    waiting = ChannelMessage.objects.select_related("consultation").filter(
+    waiting = ChannelMessage.objects.select_related("consultation", "attachment").filter(
         kind=Kind.WHATSAPP, direction=Direction.OUT, contact=contact, status=Sent.WAITING_WINDOW
     )
     for record in waiting.order_by("id"):
@@ -509,7 +545,10 @@ def _release_waiting(contact: Contact) -> None:
             if record.consultation
             else settings.WHATSAPP_PHONE_NUMBER_ID
         )
-        _enqueue_whatsapp(record, phone_number_id, whatsapp.text_payload(contact.address, record.text))
+        if record.attachment_id:
+            _enqueue_whatsapp_file(record, phone_number_id, contact.address)
+        else:
+            _enqueue_whatsapp(record, phone_number_id, whatsapp.text_payload(contact.address, record.text))
 
 
 def delivery_sent(*, ref: str, external_id: str) -> None:
@@ -562,6 +601,15 @@ def email_recipient(consultation: Consultation) -> str:
     return ""
 
 
+ATTACHMENT_STORAGE = "terpadu.consultation.storage.attachment_storage"
+# Mail servers commonly refuse messages over 20-25 MB; base64 adds a third.
+EMAIL_ATTACHMENTS_MAX_BYTES = 15 * 1024 * 1024
+
+
+def email_attachments_max_bytes() -> int:
+    return int(getattr(settings, "CONSULTATION_EMAIL_ATTACHMENTS_MAX_BYTES", EMAIL_ATTACHMENTS_MAX_BYTES))
+
+
 def email_notify(
     *, consultation: Consultation, subject: str, text: str, message: Message | None = None
 ) -> ChannelMessage | None:
@@ -580,12 +628,28 @@ def email_notify(
     # The first message and the latest ones, as RFC 5322 suggests when the chain grows long.
     references = list(dict.fromkeys(ids[:1] + ids[-9:]))
     message_id = new_message_id()
+    files = attachments_of(message)
+    total = sum(a.size for a in files)
+    attach = bool(files) and total <= email_attachments_max_bytes()
+    link = settings.SITE_URL + reverse("consultation:detail", args=[consultation.pk])
     with override(settings.LANGUAGE_CODE):
         footer = [_("Reply to this email to write to the consultant; keep %(number)s in the subject.")]
         if consultation.user_id:
-            link = settings.SITE_URL + reverse("consultation:detail", args=[consultation.pk])
             footer.append(_("Or read and answer the whole conversation at %(link)s") % {"link": link})
-        body = text.strip() + "\n\n-- \n" + "\n".join(footer) % {"number": consultation.number}
+        notes = []
+        names = ", ".join(a.original_name for a in files)
+        if attach:
+            notes.append(_("Attached: %(names)s") % {"names": names})
+        elif files:
+            notes.append(
+                _(
+                    "The consultant sent files too large for email (%(names)s, %(size)s in all). "
+                    "Sign in with this email address to download them at %(link)s"
+                )
+                % {"names": names, "size": filesizeformat(total), "link": link}
+            )
+        body = "\n\n".join(part for part in [text.strip(), *notes] if part)
+        body += "\n\n-- \n" + "\n".join(footer) % {"number": consultation.number}
     with transaction.atomic():
         record = ChannelMessage.objects.create(
             kind=Kind.EMAIL,
@@ -605,6 +669,7 @@ def email_notify(
             "in_reply_to": ids[-1] if ids else "",
             "references": references,
             "reply_to": [reply_to] if reply_to else [],
+            "attachments": [file_spec(a) for a in files] if attach else [],
         }
         ref = _ref(record)
         core_events.on_commit(lambda: notify_tasks.email_send.delay(ref, payload))
