@@ -10,14 +10,19 @@ Locking contract (the one place rows are locked for numbering and allocation):
 - call next: PostgreSQL picks with SELECT ... FOR UPDATE SKIP LOCKED, so two counters skip past
   each other; every backend then claims the row with a conditional UPDATE (status still
   waiting) and retries if another counter won, which is what keeps SQLite correct as well;
+- start, finish, no-show, cancel: one conditional UPDATE ... RETURNING (status still one that
+  allows the action) both locks the row and reads it back as it now is;
 - lockers: the open-deposit partial unique constraint refuses a second holder.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import secrets
+import threading
 import time
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -201,34 +207,80 @@ def visit_checkout(*, visit: Visit, actor=None, now: dt.datetime | None = None) 
 # --- queue ------------------------------------------------------------------------------------
 
 
+class _ShortCache:
+    """What every queue action reads but staff rarely change: a unit's queue services and clocks.
+
+    Kept per process for FRONTDESK_CACHE_SECONDS (default 30). A change saved in this process
+    clears it at once (the signals below); another app node sees it within the TTL. Nothing
+    that guards correctness is read from here: whether a service is still active is checked
+    again by the statement that numbers the ticket.
+    """
+
+    def __init__(self) -> None:
+        self._data: dict[Hashable, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, load: Callable[[], Any]) -> Any:
+        ttl = getattr(settings, "FRONTDESK_CACHE_SECONDS", 30)
+        hit = self._data.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        value = load()
+        if ttl > 0:
+            with self._lock:
+                self._data[key] = (time.monotonic() + ttl, value)
+        return value
+
+    def clear(self, *args: Any, **kwargs: Any) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+_cache = _ShortCache()
+for _model in ("units.Unit", "units.ServiceStandard", "units.CompletionTime", "frontdesk.QueueService"):
+    for _signal in (post_save, post_delete):
+        _signal.connect(_cache.clear, sender=_model, weak=False, dispatch_uid=f"frontdesk-cache-{_model}")
+
+
+def _walk_in_clock(unit: Unit, kind: str) -> selectors.Clock | None:
+    return _cache.get(("clock", unit.pk, kind), lambda: selectors.walk_in_clock(unit=unit, service=kind))
+
+
 def _resolve_service(unit: Unit, service: QueueService | str) -> QueueService:
     if isinstance(service, QueueService):
         if service.unit_id != unit.id or not service.active:
             raise ValidationError({"service": _("This unit does not queue that service.")})
         return service
-    found = QueueService.objects.filter(unit=unit, kind=service, active=True).first()
+    found = _cache.get(
+        ("service", unit.pk, service),
+        lambda: QueueService.objects.filter(unit=unit, kind=service, active=True).first(),
+    )
     if found is None:
         raise ValidationError(
             {"service": _("Unknown service %(service)s for this unit.") % {"service": service}}
         )
-    return found
+    return copy.copy(found)  # the cached instance is shared between threads
 
 
-def _next_sequence(service: QueueService, day: dt.date) -> int:
+def _next_sequence(service: QueueService, day: dt.date) -> int | None:
     """Increment and return the day's counter in one statement; the row stays locked until commit.
 
-    An upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) on PostgreSQL and SQLite alike:
-    the first ticket of a local day creates the row, every later one locks and bumps it.
+    An upsert (INSERT ... SELECT ... ON CONFLICT DO UPDATE ... RETURNING) on PostgreSQL and SQLite
+    alike: the first ticket of a local day creates the row, every later one locks and bumps it.
+    The SELECT yields nothing once the service is deactivated, so None means: not queued any more.
     """
     table = connection.ops.quote_name(DailySequence._meta.db_table)
+    services = connection.ops.quote_name(QueueService._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (service_id, day, last_number) VALUES (%s, %s, 1) "  # noqa: S608 - table name only
+            f"INSERT INTO {table} (service_id, day, last_number) "  # noqa: S608 - table names only
+            f"SELECT id, %s, 1 FROM {services} WHERE id = %s AND active = %s "
             "ON CONFLICT (service_id, day) DO UPDATE SET last_number = "
             f"{table}.last_number + 1 RETURNING last_number",
-            [service.pk, day],
+            [day, service.pk, True],
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @transaction.atomic
@@ -252,6 +304,9 @@ def ticket_issue(
     now = now or timezone.now()
     day = selectors.local_day(unit, now)
     sequence = _next_sequence(service, day)
+    if sequence is None:
+        _cache.clear()
+        raise ValidationError({"service": _("This unit does not queue that service.")})
     if sequence > MAX_DAILY_NUMBER:
         raise ValidationError(
             _("All %(max)d numbers of today are used for this service.") % {"max": MAX_DAILY_NUMBER}
@@ -336,7 +391,7 @@ def _clock_at_first_call(ticket: Ticket, counter: Counter, now: dt.datetime) -> 
     a counter that was idle when the visitor arrived (or the day's first ticket) starts the clock
     at the issue time, so idle minutes before the visitor came are not counted against anyone.
     """
-    clock = selectors.walk_in_clock(unit=ticket.unit, service=ticket.service.kind)
+    clock = _walk_in_clock(ticket.unit, ticket.service.kind)
     if clock is None:
         return {}
     if clock.clock_start == CompletionTime.ClockStart.GUEST_BOOK_ENTRY:
@@ -361,23 +416,28 @@ def _clock_at_first_call(ticket: Ticket, counter: Counter, now: dt.datetime) -> 
     }
 
 
-def _claim(ticket_id: int, counter: Counter, actor, now: dt.datetime) -> Ticket | None:
-    """Mark a waiting ticket called by `counter`; None if another counter claimed it first."""
-    claimed = Ticket.objects.filter(pk=ticket_id, status=Status.WAITING).update(
-        status=Status.CALLED,
-        counter=counter,
-        called_at=now,
-        served_by=actor if getattr(actor, "pk", None) else None,
-    )
-    if not claimed:
-        return None
-    ticket = Ticket.objects.select_related("service", "visit", "unit", "counter").get(pk=ticket_id)
+def _claim(ticket: Ticket, counter: Counter, actor, now: dt.datetime) -> bool:
+    """Mark a waiting ticket called by `counter` in one conditional UPDATE; False if another won.
+
+    The first call's clock is worked out beforehand from the row as read and written by the same
+    statement, which only matches while the ticket is still waiting with that first call.
+    """
+    fields: dict[str, Any] = {
+        "status": Status.CALLED,
+        "counter": counter,
+        "called_at": now,
+        "served_by": actor if getattr(actor, "pk", None) else None,
+    }
     if ticket.first_called_at is None:
-        fields = {"first_called_at": now, **_clock_at_first_call(ticket, counter, now)}
-        for name, value in fields.items():
-            setattr(ticket, name, value)
-        ticket.save(update_fields=list(fields))
-    return ticket
+        fields.update(first_called_at=now, **_clock_at_first_call(ticket, counter, now))
+    claimed = Ticket.objects.filter(
+        pk=ticket.pk, status=Status.WAITING, first_called_at=ticket.first_called_at
+    ).update(**fields)
+    if not claimed:
+        return False
+    for name, value in fields.items():
+        setattr(ticket, name, value)
+    return True
 
 
 def _check_counter(counter: Counter) -> None:
@@ -391,22 +451,22 @@ def ticket_call_next(*, counter: Counter, actor=None, now: dt.datetime | None = 
     Appointments first, then tickets transferred to this counter, then the oldest issue time.
     """
     _check_counter(counter)
-    services = list(counter.services.values_list("id", flat=True))
+    served = Counter.services.through.objects.filter(counter_id=counter.pk).values("queueservice_id")
     for _attempt in range(20):
         with transaction.atomic():
             now_ = now or timezone.now()
             candidates = (
-                Ticket.objects.filter(unit_id=counter.unit_id, service_id__in=services, status=Status.WAITING)
+                Ticket.objects.filter(unit_id=counter.unit_id, service_id__in=served, status=Status.WAITING)
                 .filter(Q(target_counter__isnull=True) | Q(target_counter=counter))
+                .select_related("service", "visit", "unit")
                 .order_by("-is_appointment", F("target_counter").asc(nulls_last=True), "issued_at", "id")
             )
             if settings.IS_POSTGRES:
                 candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-            ticket_id = candidates.values_list("id", flat=True).first()
-            if ticket_id is None:
-                return None
-            ticket = _claim(ticket_id, counter, actor, now_)
+            ticket = candidates.first()
             if ticket is None:
+                return None
+            if not _claim(ticket, counter, actor, now_):
                 continue  # another counter won the race: look again
             _event(ticket, Event.CALLED, at=now_, actor=actor, counter=counter)
             return ticket
@@ -436,7 +496,7 @@ def ticket_call(*, ticket: Ticket, counter: Counter, reason: str, actor=None, no
             % {"number": ticket.number, "status": ticket.get_status_display()}
         )
     now = now or timezone.now()
-    ticket = _claim(ticket.pk, counter, actor, now)
+    _claim(ticket, counter, actor, now)  # the row is locked: the claim cannot lose
     _event(ticket, Event.CALLED, at=now, actor=actor, counter=counter, note=reason.strip(), out_of_order=True)
     return ticket
 
@@ -466,41 +526,85 @@ def ticket_recall(*, ticket: Ticket, actor=None, now=None) -> Ticket:
     return ticket
 
 
+_RELATED = ("unit", "service", "counter", "visit")
+
+
+def _change(ticket: Ticket, allowed: tuple[str, ...], action: str, *, sql: str = "", **values: Any) -> Ticket:
+    """Set `values` (and the raw `sql` assignments) while the status is one of `allowed`.
+
+    One UPDATE ... RETURNING both locks the row and reads it back as it now is (PostgreSQL and
+    SQLite alike), so the action needs no SELECT first. Related rows the caller's ticket already
+    holds are reused for the board message; when the status does not allow the action, the row
+    is read to say why.
+    """
+    meta = Ticket._meta
+    quote = connection.ops.quote_name
+    assignments, params = [], []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        assignments.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    if sql:
+        assignments.append(sql)
+    columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
+    marks = ", ".join(["%s"] * len(allowed))
+    statement = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608 - names only
+        f"WHERE {quote('id')} = %s AND {quote('status')} IN ({marks}) RETURNING {columns}"
+    )
+    rows = list(Ticket.objects.raw(statement, [*params, ticket.pk, *allowed]))
+    if not rows:
+        current = _locked(ticket)
+        _require(current, allowed, action)
+        raise InvalidTransition(_("The ticket changed meanwhile; try again."))
+    fresh = rows[0]
+    for name in _RELATED:
+        field = meta.get_field(name)
+        if field.is_cached(ticket) and getattr(ticket, field.attname) == getattr(fresh, field.attname):
+            field.set_cached_value(fresh, field.get_cached_value(ticket))
+    return fresh
+
+
 @transaction.atomic
 def ticket_start(*, ticket: Ticket, actor=None, now=None) -> Ticket:
-    ticket = _locked(ticket)
-    _require(ticket, (Status.CALLED,), _("started"))
     now = now or timezone.now()
-    return _transition(ticket, Status.SERVING, Event.STARTED, actor=actor, now=now, started_at=now)
+    ticket = _change(ticket, (Status.CALLED,), _("started"), status=Status.SERVING, started_at=now)
+    _event(ticket, Event.STARTED, at=now, actor=actor, counter=ticket.counter)
+    return ticket
 
 
 @transaction.atomic
 def ticket_finish(*, ticket: Ticket, actor=None, now=None) -> Ticket:
-    ticket = _locked(ticket)
-    _require(ticket, (Status.CALLED, Status.SERVING), _("finished"))
     now = now or timezone.now()
-    fields = {"finished_at": now}
-    if ticket.started_at is None:
-        fields["started_at"] = ticket.called_at
-    ticket = _transition(ticket, Status.FINISHED, Event.FINISHED, actor=actor, now=now, **fields)
+    ticket = _change(
+        ticket,
+        (Status.CALLED, Status.SERVING),
+        _("finished"),
+        sql='"started_at" = COALESCE("started_at", "called_at")',
+        status=Status.FINISHED,
+        finished_at=now,
+    )
+    _event(ticket, Event.FINISHED, at=now, actor=actor, counter=ticket.counter)
     on_commit(lambda: signals.ticket_finished.send(sender=Ticket, ticket=ticket))
     return ticket
 
 
 @transaction.atomic
 def ticket_no_show(*, ticket: Ticket, actor=None, now=None) -> Ticket:
-    ticket = _locked(ticket)
-    _require(ticket, (Status.CALLED,), _("marked as a no-show"))
     now = now or timezone.now()
-    return _transition(ticket, Status.NO_SHOW, Event.NO_SHOW, actor=actor, now=now, finished_at=now)
+    ticket = _change(
+        ticket, (Status.CALLED,), _("marked as a no-show"), status=Status.NO_SHOW, finished_at=now
+    )
+    _event(ticket, Event.NO_SHOW, at=now, actor=actor, counter=ticket.counter)
+    return ticket
 
 
 @transaction.atomic
 def ticket_cancel(*, ticket: Ticket, actor=None, reason: str = "", now=None) -> Ticket:
-    ticket = _locked(ticket)
-    _require(ticket, (Status.WAITING, Status.CALLED), _("cancelled"))
     now = now or timezone.now()
-    return _transition(ticket, Status.CANCELLED, Event.CANCELLED, actor=actor, now=now, note=reason)
+    ticket = _change(ticket, (Status.WAITING, Status.CALLED), _("cancelled"), status=Status.CANCELLED)
+    _event(ticket, Event.CANCELLED, at=now, actor=actor, counter=ticket.counter, note=reason)
+    return ticket
 
 
 @transaction.atomic
