@@ -3,11 +3,14 @@
 Prints full ticket cycles per second (goal ≥ 200 on a 2-core machine) and, as a check,
 duplicate numbers, lost tickets and tickets called twice (all must be 0). The baseline is the
 same thread layout doing the same rows with plain ORM writes (no locks, events or broadcasts),
-so the ratio shows what the queue's guarantees cost.
+so the ratio shows what the queue's guarantees cost. A third pass runs the queue with the upper
+apps' receivers disconnected (reports' post_save day marks, feedback's ticket_finished survey
+invitation), so their share of the time shows; every pass counts its SQL statements per cycle.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter as Tally
@@ -19,8 +22,55 @@ KIOSKS = 8
 COUNTERS = 6
 
 
-def _run(issue, call_next, start, finish) -> tuple[float, list[str]]:
+class _Statements:
+    """Counts the SQL statements of every thread (connection.execute_wrapper is per connection)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, execute, sql, params, many, context):
+        with self._lock:
+            self.n += 1
+        return execute(sql, params, many, context)
+
+
+@contextlib.contextmanager
+def _without_upper_receivers():
+    """Disconnect the reports and feedback receivers of the queue's rows and signals, then restore."""
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    from terpadu.feedback import receivers as feedback
+    from terpadu.frontdesk import signals
+    from terpadu.reports import receivers as reports
+
+    connections = [(signals.ticket_finished, feedback.on_ticket_finished, None, "feedback.ticket_finished")]
+    for label in ("frontdesk.Ticket", "frontdesk.TicketEvent"):
+        model = apps.get_model(label)
+        connections.append((post_save, reports._changed, model, f"reports-{model._meta.label_lower}-save"))
+    for signal, _receiver, sender, uid in connections:
+        signal.disconnect(sender=sender, dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        for signal, receiver, sender, uid in connections:
+            signal.connect(receiver, sender=sender, dispatch_uid=uid)
+
+
+def _run(issue, call_next, start, finish, statements=None) -> tuple[float, list[str]]:
     from django.db import connection
+
+    def counted(func):
+        def wrapped(*args):
+            if statements is None:
+                return func(*args)
+            with connection.execute_wrapper(statements):
+                return func(*args)
+
+        return wrapped
+
+    issue, call_next, start, finish = map(counted, (issue, call_next, start, finish))
 
     numbers: list[str] = []
     lock = threading.Lock()
@@ -116,13 +166,23 @@ def main() -> None:
     base_elapsed, _ = _run(plain_issue, plain_call, plain_set("serving"), plain_set("finished"))
     base_rate = TICKETS / base_elapsed
 
-    unit, desks = bench_office(COUNTERS)
-    elapsed, numbers = _run(
-        lambda kind: services.ticket_issue(unit=unit, service=kind).number,
-        lambda index: services.ticket_call_next(counter=desks[index]),
-        lambda ticket: services.ticket_start(ticket=ticket),
-        lambda ticket: services.ticket_finish(ticket=ticket),
-    )
+    def queue_pass(statements: _Statements) -> tuple[float, list[str]]:
+        unit, desks = bench_office(COUNTERS)
+        return unit, *_run(
+            lambda kind: services.ticket_issue(unit=unit, service=kind).number,
+            lambda index: services.ticket_call_next(counter=desks[index]),
+            lambda ticket: services.ticket_start(ticket=ticket),
+            lambda ticket: services.ticket_finish(ticket=ticket),
+            statements,
+        )
+
+    bare_statements = _Statements()
+    with _without_upper_receivers():
+        _unit, bare_elapsed, _ = queue_pass(bare_statements)
+    bare_rate = TICKETS / bare_elapsed
+
+    statements = _Statements()
+    unit, elapsed, numbers = queue_pass(statements)
     rate = TICKETS / elapsed
     duplicates = len(numbers) - len(set(numbers))
     db_duplicates = (
@@ -138,7 +198,12 @@ def main() -> None:
     print(
         f"bench.queue: {TICKETS} tickets, {KIOSKS} kiosk + {COUNTERS} counter threads on PostgreSQL: "
         f"{rate:.0f} cycles/s ({elapsed:.2f} s); baseline plain writes {base_rate:.0f} cycles/s; "
-        f"ratio {rate / base_rate:.2f}x"
+        f"ratio {rate / base_rate:.2f}x; {statements.n / TICKETS:.1f} SQL statements per cycle"
+    )
+    print(
+        f"bench.queue: without the reports/feedback receivers: {bare_rate:.0f} cycles/s "
+        f"({bare_statements.n / TICKETS:.1f} statements per cycle); the receivers cost "
+        f"{1 - rate / bare_rate:.0%} of the throughput"
     )
     print(
         f"bench.queue: duplicates={duplicates + db_duplicates} lost={lost} double_called={double_called} "

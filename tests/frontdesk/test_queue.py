@@ -234,3 +234,40 @@ def test_first_ticket_of_the_day_clock_starts_at_issue(unit_a, office_a):
     called = services.ticket_call_next(counter=office_a["counter2"], now=t0 + dt.timedelta(minutes=11))
     assert called.clock_started_at == t0
     assert called.met_standard is False
+
+
+def test_a_standard_edited_between_calls_applies_to_the_next_call(unit_a, office_a):
+    from terpadu.units.models import CompletionTime
+
+    entry = at(2024, 5, 1, 1, 0, 0)
+    for _ in range(2):
+        services.ticket_issue(unit=unit_a, service="library", visit=make_visit(unit_a, now=entry), now=entry)
+    first = services.ticket_call_next(counter=office_a["counter1"], now=entry + dt.timedelta(minutes=4))
+    assert (first.standard_minutes, first.met_standard) == (5, True)
+    row = CompletionTime.objects.get(standard__unit=unit_a, standard__service="library")
+    row.amount = 3
+    row.save()
+    second = services.ticket_call_next(counter=office_a["counter1"], now=entry + dt.timedelta(minutes=4))
+    assert (second.standard_minutes, second.met_standard) == (3, False)
+
+
+def test_a_deactivated_service_issues_no_more_tickets_even_right_after_one_was_issued(unit_a, office_a):
+    from terpadu.frontdesk.models import QueueService
+
+    services.ticket_issue(unit=unit_a, service="library")
+    QueueService.objects.filter(pk=office_a["library"].pk).update(active=False)  # no save signal
+    with pytest.raises(ValidationError):
+        services.ticket_issue(unit=unit_a, service="library")
+    assert Ticket.objects.filter(unit=unit_a).count() == 1
+
+
+def test_finishing_through_an_old_copy_reads_the_ticket_as_it_is_now(unit_a, office_a):
+    ticket = services.ticket_issue(unit=unit_a, service="consultation")
+    called = services.ticket_call_next(counter=office_a["counter2"])
+    services.ticket_transfer(ticket=called, counter=office_a["counter1"])
+    again = services.ticket_call_next(counter=office_a["counter1"])
+    finished = services.ticket_finish(ticket=ticket)  # the copy from the kiosk, before any call
+    assert (finished.status, finished.counter_id) == ("finished", again.counter_id)
+    assert finished.events.filter(kind="finished").get().counter_id == office_a["counter1"].pk
+    with pytest.raises(InvalidTransition):
+        services.ticket_finish(ticket=called)
