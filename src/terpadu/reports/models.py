@@ -37,8 +37,9 @@ class DailyFigure(models.Model):
 class RollupDay(models.Model):
     """One (unit, day) of figures: its row is the lock taken while the day is recomputed.
 
-    `marked_at` is set after every change to a raw row of that day; the day is stale while
-    `computed_at` (the moment the last recompute began reading) is older.
+    `marked_at` is set after every change to a raw row of that day; the day is stale until a
+    recompute begins after it (`computed_at`, when the last one took the lock). Both are read from
+    the database's clock.
     """
 
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
@@ -56,7 +57,7 @@ class RollupDay(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        return self.computed_at is None or (self.marked_at is not None and self.marked_at > self.computed_at)
+        return self.computed_at is None or (self.marked_at is not None and self.marked_at >= self.computed_at)
 
 
 class MonthlyReport(models.Model):

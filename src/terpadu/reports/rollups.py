@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from terpadu.reports import figures
@@ -27,25 +28,36 @@ DayKey = tuple[int, dt.date]
 REBUILD_CHUNK_DAYS = 31
 
 
-def refresh_range(*, unit: Unit, start: dt.date, end: dt.date) -> int:
+def _stale(marked_at, computed_at) -> bool:
+    # A tie counts as stale: only a refresh that began after a change is sure to have read it.
+    return computed_at is None or (marked_at is not None and marked_at >= computed_at)
+
+
+def refresh_range(*, unit: Unit, start: dt.date, end: dt.date, only_stale: bool = False) -> int:
     """Recompute every figure of `unit` on its local days `start`..`end` from the raw rows.
 
     Holds the days' RollupDay row locks (taken in day order, so two overlapping refreshes cannot
     deadlock) while it deletes and rewrites their figures; returns the number of figure rows.
+    With `only_stale`, days that a refresh begun after their last change already covered are
+    left alone: a burst of changes to one day costs one or two recomputes, not one each.
     """
     days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    span = {"unit": unit, "day__gte": start, "day__lte": end}
     with transaction.atomic():
         RollupDay.objects.bulk_create([RollupDay(unit=unit, day=day) for day in days], ignore_conflicts=True)
         # The locks serialise recomputes of a day; readers are never blocked.
-        list(
+        states = list(
             RollupDay.objects.select_for_update()
-            .filter(unit=unit, day__gte=start, day__lte=end)
+            .filter(**span)
             .order_by("day")
-            .values_list("pk", flat=True)
+            .values_list("marked_at", "computed_at")
         )
-        started = timezone.now()
+        if only_stale and not any(_stale(marked, computed) for marked, computed in states):
+            return 0
+        # The database's clock, as for the marks: app nodes' clocks may disagree.
+        RollupDay.objects.filter(**span).update(computed_at=Now())
         computed = figures.raw_figures([unit], start, end, group="day")
-        DailyFigure.objects.filter(unit=unit, day__gte=start, day__lte=end).delete()
+        DailyFigure.objects.filter(**span).delete()
         DailyFigure.objects.bulk_create(
             [
                 DailyFigure(unit=unit, day=day, metric=metric, dimension=dimension, key=key, value=value)
@@ -53,22 +65,22 @@ def refresh_range(*, unit: Unit, start: dt.date, end: dt.date) -> int:
             ],
             batch_size=2000,
         )
-        RollupDay.objects.filter(unit=unit, day__gte=start, day__lte=end).update(computed_at=started)
     return len(computed)
 
 
-def refresh_day(*, unit: Unit, day: dt.date) -> int:
+def refresh_day(*, unit: Unit, day: dt.date, only_stale: bool = False) -> int:
     """Recompute one local day of `unit` (what each change to a raw row leads to)."""
-    return refresh_range(unit=unit, start=day, end=day)
+    return refresh_range(unit=unit, start=day, end=day, only_stale=only_stale)
 
 
-def refresh_days(keys: Iterable[DayKey]) -> int:
+def refresh_days(keys: Iterable[DayKey], *, only_stale: bool = True) -> int:
+    """Recompute the marked days that no later refresh has covered yet (the task's work)."""
     keys = sorted(set(keys))
     units = Unit.objects.in_bulk({unit_id for unit_id, _day in keys})
     total = 0
     for unit_id, day in keys:
         if unit_id in units:
-            total += refresh_day(unit=units[unit_id], day=day)
+            total += refresh_day(unit=units[unit_id], day=day, only_stale=only_stale)
     return total
 
 
@@ -77,13 +89,14 @@ def mark_days(keys: Iterable[DayKey], *, enqueue: bool = True) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
-    now = timezone.now()
     RollupDay.objects.bulk_create(
-        [RollupDay(unit_id=unit_id, day=day, marked_at=now) for unit_id, day in keys],
-        update_conflicts=True,
-        unique_fields=["unit", "day"],
-        update_fields=["marked_at"],
+        [RollupDay(unit_id=unit_id, day=day) for unit_id, day in keys], ignore_conflicts=True
     )
+    by_unit: dict[int, list[dt.date]] = {}
+    for unit_id, day in keys:
+        by_unit.setdefault(unit_id, []).append(day)
+    for unit_id, unit_days in by_unit.items():
+        RollupDay.objects.filter(unit_id=unit_id, day__in=unit_days).update(marked_at=Now())
     if enqueue:
         from terpadu.reports.tasks import refresh_rollup_days
 
@@ -95,7 +108,7 @@ def mark_days(keys: Iterable[DayKey], *, enqueue: bool = True) -> None:
 
 
 def stale_days(limit: int = 500) -> list[DayKey]:
-    rows = RollupDay.objects.filter(Q(computed_at__isnull=True) | Q(marked_at__gt=F("computed_at")))
+    rows = RollupDay.objects.filter(Q(computed_at__isnull=True) | Q(marked_at__gte=F("computed_at")))
     return [(unit_id, day) for unit_id, day in rows.order_by("day").values_list("unit_id", "day")[:limit]]
 
 
