@@ -3,9 +3,9 @@
 import pytest
 
 from terpadu.library import search
-from terpadu.library.models import Publication
+from terpadu.library.models import DigitalFile, PrintCopy, Publication
 from terpadu.library.search import Filters, publication_search
-from terpadu.library.services import publication_save
+from terpadu.library.services import print_copy_save, publication_save
 
 
 @pytest.fixture
@@ -115,6 +115,87 @@ def test_facets_and_filters(catalogue):
     assert titles(filtered) == [catalogue["dda"].title]
     by_unit = publication_search(query="", filters=Filters(unit="7601"))
     assert titles(by_unit) == [catalogue["poverty"].title]
+
+
+@pytest.fixture
+def holdings(catalogue, unit_a):
+    """The poverty profile on unit A's shelf, the economy review as a ready softcopy."""
+    print_copy_save(actor=None, publication=catalogue["poverty"], unit=unit_a, data={"barcode": "7601-0001"})
+    DigitalFile.objects.create(
+        publication=catalogue["economy"], status=DigitalFile.Status.READY, file="x.pdf", page_count=4
+    )
+    return catalogue
+
+
+def facet(result, name):
+    return {f["value"]: f["count"] for f in result.facets[name]}
+
+
+def test_availability_subject_and_unit_filters(holdings, unit_a, unit_b):
+    # "2024" is in the poverty profile and the economy review.
+    both = publication_search(query="2024")
+    assert set(titles(both)) == {holdings["poverty"].title, holdings["economy"].title}
+    assert facet(both, "availability") == {"print": 1, "softcopy": 1}
+    assert facet(both, "subject") == {"kemiskinan": 1, "ekonomi": 1}
+
+    softcopy = publication_search(query="2024", filters=Filters(availability="softcopy"))
+    assert titles(softcopy) == [holdings["economy"].title]
+    assert softcopy.count == 1
+    # Each facet is counted with the other facets' filters: availability itself still offers both.
+    assert facet(softcopy, "availability") == {"print": 1, "softcopy": 1}
+    assert facet(softcopy, "subject") == {"ekonomi": 1}
+    assert facet(softcopy, "unit") == {unit_b.code: 1}
+
+    assert titles(publication_search(query="2024", filters=Filters(availability="print"))) == [
+        holdings["poverty"].title
+    ]
+    # A copy on another unit's shelf is not "in print" for a reader choosing unit B.
+    assert (
+        titles(publication_search(query="2024", filters=Filters(availability="print", unit=unit_b.code)))
+        == []
+    )
+    assert titles(publication_search(query="2024", filters=Filters(subject="ekonomi"))) == [
+        holdings["economy"].title
+    ]
+    assert titles(publication_search(query="2024", filters=Filters(year=2025))) == []
+    assert titles(publication_search(query="2024", filters=Filters(unit=unit_a.code))) == [
+        holdings["poverty"].title
+    ]
+
+
+def test_withdrawn_copy_is_not_in_print(holdings):
+    PrintCopy.objects.update(status=PrintCopy.Status.WITHDRAWN)
+    result = publication_search(query="2024", filters=Filters(availability="print"))
+    assert titles(result) == []
+    assert facet(result, "availability") == {"print": 0, "softcopy": 1}
+
+
+def test_pages_of_results(catalogue):
+    first = publication_search(query="maluku utara", per_page=1)
+    second = publication_search(query="maluku utara", per_page=1, page=2)
+    assert first.count == second.count == 2
+    assert first.has_next
+    assert not first.has_previous
+    assert second.has_previous
+    assert not second.has_next
+    assert {*titles(first), *titles(second)} == {catalogue["economy"].title, catalogue["dda"].title}
+    assert titles(publication_search(query="maluku utara", per_page=1, page=3)) == []
+
+
+def test_hits_carry_what_the_result_list_shows(holdings, django_assert_num_queries):
+    result = publication_search(query="tinjauan perekonomian")
+    (hit,) = result.hits
+    with django_assert_num_queries(0):
+        pub = hit.publication
+        shown = (
+            pub.unit.name,
+            pub.series.name,
+            pub.digital_file.is_ready,
+            pub.release_date,
+            pub.is_published,
+        )
+    assert shown == (holdings["economy"].unit.name, "Tinjauan Ekonomi", True, None, True)
+    assert "<mark>Perekonomian</mark>" in hit.title_html
 
 
 def test_highlight_escapes_html():

@@ -11,14 +11,16 @@ with OR instead of AND.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection, connections
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -555,31 +557,18 @@ def publication_search(
         order, scores, pages = _ranked(parsed, any_term=True)
         matched_any = bool(order)
     exact = _identifier_matches(query)
-    order = exact + [pid for pid in order if pid not in set(exact)]
+    if exact:
+        seen = set(exact)
+        order = exact + [pid for pid in order if pid not in seen]
 
-    rows = _candidate_rows(order, filters)
-    allowed = {pid for pid, row in rows.items() if _row_matches(row, filters)}
-    ranked = [pid for pid in order if pid in allowed]
-    window = ranked[(page - 1) * per_page : page * per_page]
-    pubs = Publication.objects.select_related("unit", "series", "digital_file").in_bulk(window)
-
+    count, window, facets = _candidates_and_page(order, pages, filters, page, per_page)
     stems = parsed.stems
-    wanted_pages = [(pid, n) for pid in window for n in pages.get(pid, [])]
-    bodies: dict[tuple[int, int], str] = {}
-    if wanted_pages:
-        cond = Q()
-        for pid, n in wanted_pages:
-            cond |= Q(publication_id=pid, page=n)
-        bodies = {(d.publication_id, d.page): d.body for d in SearchDocument.objects.filter(cond)}
     hits = []
-    for pid in window:
-        pub = pubs.get(pid)
-        if pub is None:
-            continue
+    for pub, bodies in window:
+        pid = pub.pk
         meta_text = pub.abstract or pub.subtitle or pub.title
         page_hits = [
-            PageHit(n, highlight(bodies.get((pid, n), ""), stems, width=180))
-            for n in sorted(pages.get(pid, []))
+            PageHit(n, highlight(bodies.get(n, ""), stems, width=180)) for n in sorted(pages.get(pid, []))
         ]
         hits.append(
             SearchHit(
@@ -590,91 +579,265 @@ def publication_search(
                 page_hits,
             )
         )
-    facets = _facets_from_rows(rows, filters) if with_facets else {}
-    return SearchResult(query, hits, len(ranked), page, per_page, facets, corrected, matched_any)
-
-
-def _candidate_rows(ids: list[int], filters: Filters) -> dict[int, dict]:
-    """The facet values of the ranked candidates, in one query (subjects joined, one row each)."""
-    if not ids:
-        return {}
-    copies = PrintCopy.objects.filter(publication_id=OuterRef("pk")).exclude(
-        status=PrintCopy.Status.WITHDRAWN
+    return SearchResult(
+        query, hits, count, page, per_page, facets if with_facets else {}, corrected, matched_any
     )
-    if filters.unit:
-        copies = copies.filter(unit__code=filters.unit)
-    query = (
-        Publication.objects.filter(id__in=ids, is_published=True)
-        .annotate(
-            has_print=Exists(copies),
-            has_softcopy=Exists(
-                DigitalFile.objects.filter(publication_id=OuterRef("pk"), status=DigitalFile.Status.READY)
-            ),
-        )
-        .order_by()
-        .values_list(
-            "id",
-            "year",
-            "unit__code",
-            "unit__name",
-            "series__slug",
-            "series__name",
-            "has_print",
-            "has_softcopy",
-            "subjects__slug",
-            "subjects__name",
-        )
-    )
-    rows: dict[int, dict] = {}
-    for pid, year, uc, un, ss, sn, has_print, has_softcopy, subject_slug, subject_name in query:
-        row = rows.get(pid)
-        if row is None:
-            row = rows[pid] = {
-                "year": year,
-                "unit": (uc, un),
-                "series": (ss, sn) if ss else None,
-                "subjects": [],
-                "print": bool(has_print),
-                "softcopy": bool(has_softcopy),
-            }
-        if subject_slug:
-            row["subjects"].append((subject_slug, subject_name))
-    return rows
 
 
-def _row_matches(row: dict, filters: Filters, skip: str = "") -> bool:
+# --- the ranked candidates and the shown page, in one statement -----------------------------------
+#
+# After the full-text statement, one more round trip answers everything else: for every ranked
+# candidate its facet values and whether it passes each filter (counted into the facets in
+# Python, each facet with the other facets' filters), and for the candidates of the shown page,
+# numbered in rank order among those passing every filter, the publication with its unit, series
+# and digital file, and the bodies of its matching pages (for the snippets).
+
+FACET_FILTERS = ("year", "unit", "series", "subject", "availability")
+
+
+def _shown_models() -> tuple:
+    """The models read for a shown hit, in column order: the publication, its unit, series and file."""
     return (
-        (skip == "year" or not filters.year or row["year"] == filters.year)
-        and (skip == "unit" or not filters.unit or row["unit"][0] == filters.unit)
-        and (skip == "series" or not filters.series or (row["series"] or ("",))[0] == filters.series)
-        and (
-            skip == "subject" or not filters.subject or any(s == filters.subject for s, _ in row["subjects"])
-        )
-        and (skip == "availability" or not filters.availability or row.get(filters.availability, False))
+        Publication,
+        Publication._meta.get_field("unit").related_model,
+        Publication._meta.get_field("series").related_model,
+        DigitalFile,
     )
 
 
-def _facets_from_rows(rows: dict[int, dict], filters: Filters) -> dict:
+_loaders: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _loaders_for(db) -> list:
+    """For each shown model, a function that builds an instance from its columns (None if absent).
+
+    Values go through the same converters the ORM applies (SQLite hands back dates and booleans
+    as text and integers); they belong to the connection, so they are kept per connection.
+    """
+    if db not in _loaders:
+        built = []
+        for model in _shown_models():
+            fields = model._meta.concrete_fields
+            names = [f.attname for f in fields]
+            converters = []
+            for index, f in enumerate(fields):
+                col = f.get_col(model._meta.db_table)
+                found = db.ops.get_db_converters(col) + col.get_db_converters(db)
+                if found:
+                    converters.append((index, col, found))
+            built.append((model, names, converters, names.index(model._meta.pk.attname)))
+        _loaders[db] = built
+    return _loaders[db]
+
+
+def _load_shown(db, values: tuple) -> list:
+    """The publication, unit, series and digital file of a shown hit from their columns."""
+    out, start = [], 0
+    for model, names, converters, pk_index in _loaders_for(db):
+        end = start + len(names)
+        part = values[start:end]
+        start = end
+        if part[pk_index] is None:
+            if not out:  # no publication: a candidate that is not on the shown page
+                return [None] * 4
+            out.append(None)
+            continue
+        part = list(part)
+        for index, col, funcs in converters:
+            for func in funcs:
+                part[index] = func(part[index], col, db)
+        out.append(model.from_db(db.alias, names, part))
+    return out
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else (value or [])
+
+
+@lru_cache(maxsize=64)
+def _candidates_sql(
+    vendor: str, year: bool, unit: bool, series: bool, subject: bool, availability: str
+) -> str:
+    """The statement of `_candidates_and_page` for the given database and active filters."""
+    qn = connection.ops.quote_name
+    subjects_field = Publication._meta.get_field("subjects")
+    through_pub, through_subject = qn(subjects_field.m2m_column_name()), qn(subjects_field.m2m_reverse_name())
+    pub_model, unit_model, series_model, digital_model = _shown_models()
+    t = {
+        name: qn(model._meta.db_table)
+        for name, model in {
+            "pub": pub_model,
+            "unit": unit_model,
+            "series": series_model,
+            "subject": subjects_field.related_model,
+            "through": subjects_field.remote_field.through,
+            "copy": PrintCopy,
+            "digital": digital_model,
+            "doc": SearchDocument,
+        }.items()
+    }
+    if vendor == "sqlite":
+        candidates = (
+            "SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS pages, "
+            "j.key AS ord FROM json_each(%(candidates)s) AS j"
+        )
+        pair, agg, true, among = "json_array", "json_group_array", "1", ""
+        page_in = "sd.page IN (SELECT value FROM json_each('[' || w.pages || ']'))"
+    else:
+        candidates = (
+            "SELECT c.id, c.pages, c.ord "
+            "FROM unnest(%(ids)s::bigint[], %(pages)s::text[]) WITH ORDINALITY AS c(id, pages, ord)"
+        )
+        pair, agg, true = "json_build_array", "json_agg", "TRUE"
+        # The candidates again as a condition on the primary key, so that each join reads the few
+        # candidates through the index whatever the table statistics say.
+        among = " AND p.id = ANY(%(ids)s::bigint[])"
+        page_in = "sd.page = ANY(string_to_array(w.pages, ',')::int[])"
+    copy_unit = f"JOIN {t['unit']} cu ON cu.id = pc.unit_id AND cu.code = %(unit)s" if unit else ""
+    conditions = dict.fromkeys(FACET_FILTERS, true)
+    if year:
+        conditions["year"] = "f.year = %(year)s"
+    if unit:
+        conditions["unit"] = "f.unit_code = %(unit)s"
+    if series:
+        conditions["series"] = "f.series_slug = %(series)s"
+    if subject:
+        has_subject = f"{t['through']} fs JOIN {t['subject']} fj ON fj.id = fs.{through_subject}"
+        conditions["subject"] = (
+            f"EXISTS (SELECT 1 FROM {has_subject} WHERE fs.{through_pub} = f.id AND fj.slug = %(subject)s)"  # noqa: S608
+        )
+    if availability:
+        conditions["availability"] = {"print": "f.has_print", "softcopy": "f.has_softcopy"}.get(
+            availability,
+            "1 = 0",  # an unknown kind: nothing has it
+        )
+    flags = ", ".join(f"({conditions[name]}) AS ok_{name}" for name in FACET_FILTERS)
+    every = " AND ".join(f"ok_{name}" for name in FACET_FILTERS)
+    shown = ", ".join(
+        f"{alias}.{qn(f.column)}"
+        for alias, model in zip(("p", "pu", "pser", "pd"), _shown_models(), strict=True)
+        for f in model._meta.concrete_fields
+    )
+    return f"""
+WITH c AS ({candidates}),
+f AS (
+  SELECT c.ord, c.pages, p.id, p.year, u.code AS unit_code, u.name AS unit_name,
+    s.slug AS series_slug, s.name AS series_name,
+    EXISTS (SELECT 1 FROM {t["copy"]} pc {copy_unit}
+            WHERE pc.publication_id = p.id AND pc.status <> %(withdrawn)s) AS has_print,
+    EXISTS (SELECT 1 FROM {t["digital"]} d
+            WHERE d.publication_id = p.id AND d.status = %(ready)s) AS has_softcopy,
+    (SELECT {agg}({pair}(sj.slug, sj.name)) FROM {t["through"]} ps
+       JOIN {t["subject"]} sj ON sj.id = ps.{through_subject} WHERE ps.{through_pub} = p.id) AS subjects
+  FROM c JOIN {t["pub"]} p ON p.id = c.id
+  JOIN {t["unit"]} u ON u.id = p.unit_id
+  LEFT JOIN {t["series"]} s ON s.id = p.series_id
+  WHERE p.is_published{among}
+),
+m AS (SELECT f.*, {flags} FROM f),
+w AS (
+  SELECT m.*, CASE WHEN {every} THEN row_number() OVER (PARTITION BY {every} ORDER BY ord) END AS rn
+  FROM m
+)
+SELECT w.id, w.year, w.unit_code, w.unit_name, w.series_slug, w.series_name, w.has_print, w.has_softcopy,
+  w.subjects, {", ".join(f"w.ok_{name}" for name in FACET_FILTERS)},
+  {shown},
+  CASE WHEN p.id IS NOT NULL THEN
+    (SELECT {agg}({pair}(sd.page, sd.body)) FROM {t["doc"]} sd WHERE sd.publication_id = p.id AND {page_in})
+  END AS bodies
+FROM w
+LEFT JOIN {t["pub"]} p ON p.id = w.id AND w.rn BETWEEN %(first)s AND %(last)s{among}
+LEFT JOIN {t["unit"]} pu ON pu.id = p.unit_id
+LEFT JOIN {t["series"]} pser ON pser.id = p.series_id
+LEFT JOIN {t["digital"]} pd ON pd.publication_id = p.id
+ORDER BY w.ord
+"""  # noqa: S608 - table and column names come from the models; every value is a parameter
+
+
+def _candidates_and_page(
+    order: list[int], pages: dict[int, list[int]], filters: Filters, page: int, per_page: int
+) -> tuple[int, list[tuple[Publication, dict[int, str]]], dict]:
+    """How many candidates pass the filters, the shown page's publications with the bodies of their
+    matching pages, and the facets of the candidates."""
+    if not order:
+        return 0, [], _facets([], filters)
+    sql = _candidates_sql(
+        connection.vendor,
+        bool(filters.year),
+        bool(filters.unit),
+        bool(filters.series),
+        bool(filters.subject),
+        filters.availability,
+    )
+    params = {
+        "withdrawn": PrintCopy.Status.WITHDRAWN,
+        "ready": DigitalFile.Status.READY,
+        "year": filters.year,
+        "unit": filters.unit,
+        "series": filters.series,
+        "subject": filters.subject,
+        "first": (page - 1) * per_page + 1,
+        "last": page * per_page,
+    }
+    page_lists = [",".join(map(str, pages[pid])) if pid in pages else "" for pid in order]
+    if connection.vendor == "sqlite":
+        params["candidates"] = json.dumps(list(zip(order, page_lists, strict=True)))
+    else:
+        # Array literals written here: ids and lists of page numbers need no quoting, and psycopg
+        # adapting 300-element lists item by item cost more than the rest of the Python side.
+        params["ids"] = "{" + ",".join(map(str, order)) + "}"
+        params["pages"] = "{" + ",".join(f'"{pl}"' for pl in page_lists) + "}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    db = connections[connection.alias]
+    digital_relation = Publication._meta.get_field("digital_file")
+    digital_publication = DigitalFile._meta.get_field("publication")
+    n_flags = len(FACET_FILTERS)
+    candidates, shown, count = [], [], 0
+    for row in rows:
+        failed = [name for name, ok in zip(FACET_FILTERS, row[9 : 9 + n_flags], strict=True) if not ok]
+        count += not failed
+        candidates.append((row, failed))
+        pub, unit, series, digital = _load_shown(db, row[9 + n_flags : -1])
+        if pub is None:  # not on the shown page
+            continue
+        pub.unit, pub.series = unit, series
+        digital_relation.set_cached_value(pub, digital)
+        if digital is not None:
+            digital_publication.set_cached_value(digital, pub)
+        shown.append((pub, dict(_json(row[-1]))))
+    return count, shown, _facets(candidates, filters)
+
+
+def _facets(candidates: list[tuple[tuple, list[str]]], filters: Filters) -> dict:
+    """Counts per facet value, each facet counted with the other facets' filters applied."""
     counters: dict[str, dict] = {k: defaultdict(int) for k in ("year", "subject", "unit", "series")}
     labels: dict[tuple, str] = {}
     availability = {"print": 0, "softcopy": 0}
-    for row in rows.values():
-        if _row_matches(row, filters, "year"):
-            counters["year"][row["year"]] += 1
-            labels[("year", row["year"])] = str(row["year"])
-        if _row_matches(row, filters, "unit"):
-            counters["unit"][row["unit"][0]] += 1
-            labels[("unit", row["unit"][0])] = row["unit"][1]
-        if row["series"] and _row_matches(row, filters, "series"):
-            counters["series"][row["series"][0]] += 1
-            labels[("series", row["series"][0])] = row["series"][1]
-        if _row_matches(row, filters, "subject"):
-            for slug, name in row["subjects"]:
+    for row, failed in candidates:
+        if len(failed) > 1:
+            continue
+        only = failed[0] if failed else None  # this row counts only in that facet
+        _pid, year, unit_code, unit_name, series_slug, series_name, has_print, has_softcopy, subjects = row[
+            :9
+        ]
+        if only in (None, "year"):
+            counters["year"][year] += 1
+            labels[("year", year)] = str(year)
+        if only in (None, "unit"):
+            counters["unit"][unit_code] += 1
+            labels[("unit", unit_code)] = unit_name
+        if series_slug and only in (None, "series"):
+            counters["series"][series_slug] += 1
+            labels[("series", series_slug)] = series_name
+        if only in (None, "subject"):
+            for slug, name in _json(subjects):
                 counters["subject"][slug] += 1
                 labels[("subject", slug)] = name
-        if _row_matches(row, filters, "availability"):
-            availability["print"] += row["print"]
-            availability["softcopy"] += row["softcopy"]
+        if only in (None, "availability"):
+            availability["print"] += bool(has_print)
+            availability["softcopy"] += bool(has_softcopy)
 
     def top(kind: str, limit: int = 20, by_value: bool = False) -> list[dict]:
         items = counters[kind].items()
