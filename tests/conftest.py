@@ -157,6 +157,36 @@ def chromium_path() -> str:
     return path
 
 
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The whole ASGI app (HTTP and WebSockets) under uvicorn in a thread on a free port, against the
+    test database: Django's live_server speaks no WebSocket."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from terpadu.config.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, lifespan="off", ws="websockets-sansio", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"terpadu: database={db} redis={'yes' if settings.REDIS_URL else 'no (in-memory)'}"

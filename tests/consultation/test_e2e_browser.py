@@ -4,44 +4,16 @@ consultation → a consultant answers from another browser context → the user 
 Served by uvicorn (HTTP and WebSockets) in a thread on a free port, against the test database.
 """
 
-import socket
-import threading
-import time
-
 import pytest
 from django.test import Client
 
 from terpadu.consultation import services
 from terpadu.consultation.models import Consultation, Message
+from tests.browser import CHROMIUM_ARGS
 
 from .conftest import publish_consultation_standard
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    import uvicorn
-
-    from terpadu.config.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, lifespan="off", ws="websockets-sansio", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
 
 
 def _session(user) -> str:

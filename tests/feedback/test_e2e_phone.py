@@ -7,11 +7,10 @@ import pytest
 
 from terpadu.feedback.models import SurveyResponse
 from terpadu.frontdesk import services as frontdesk
+from tests.browser import CHROMIUM_ARGS
 from tests.frontdesk.conftest import set_up_front_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
 
 
 @pytest.fixture

@@ -3,49 +3,14 @@
 Served by uvicorn (HTTP and WebSockets) in a thread on a free port, against the test database.
 """
 
-import socket
-import threading
-import time
-
 import pytest
 from django.test import Client
 
 from terpadu.frontdesk.models import Ticket, Visit
+from tests.browser import CHROMIUM_ARGS
 from tests.frontdesk.conftest import NIK_WOMAN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    import uvicorn
-
-    from terpadu.config.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, lifespan="off", ws="websockets", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
 
 
 def test_kiosk_ticket_counter_board(asgi_server, chromium_path, unit_a, office_a, frontliner_a, monkeypatch):

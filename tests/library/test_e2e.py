@@ -8,17 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from terpadu.library import services
 from terpadu.library.models import DigitalFile, DownloadRecord
+from tests.browser import CHROMIUM_ARGS
 from tests.lib.pdf_factory import make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture

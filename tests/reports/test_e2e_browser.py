@@ -6,9 +6,6 @@ the rollups follow through the real after-commit path (eager Celery), as in prod
 """
 
 import re
-import socket
-import threading
-import time
 
 import pytest
 from django.test import Client
@@ -16,34 +13,10 @@ from django.test import Client
 from terpadu.feedback.models import SurveyResponse
 from terpadu.frontdesk import services as frontdesk
 from terpadu.reports.models import DailyFigure
+from tests.browser import CHROMIUM_ARGS
 from tests.frontdesk.conftest import make_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    import uvicorn
-
-    from terpadu.config.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, lifespan="off", ws="websockets", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
 
 
 def session_cookie(user, base_url: str) -> dict:
