@@ -18,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,19 +41,18 @@ class CreatedMeeting:
     passcode: str = ""
 
 
-class VideoProvider:
+class VideoProvider(Protocol):
     name: str
 
     def create_meeting(
         self, *, topic: str, starts_at: dt.datetime, duration_minutes: int, time_zone: str
-    ) -> CreatedMeeting:
-        raise NotImplementedError
+    ) -> CreatedMeeting: ...
 
     def cancel_meeting(self, external_id: str) -> None:
-        """Tell the provider the meeting is off (nothing to do for a room link)."""
+        """Tell the provider the meeting is off."""
 
 
-class JitsiProvider(VideoProvider):
+class JitsiProvider:
     """A room on a Jitsi server: the unguessable room name is the only key, no account needed."""
 
     name = JITSI
@@ -64,8 +64,11 @@ class JitsiProvider(VideoProvider):
         room = f"PST-BPS-{secrets.token_urlsafe(18).replace('_', 'x').replace('-', 'y')}"
         return CreatedMeeting(join_url=f"{self.base_url}/{room}", external_id=room)
 
+    def cancel_meeting(self, external_id: str) -> None:
+        """A room link has nothing to cancel: it is simply no longer shared."""
 
-class ZoomProvider(VideoProvider):
+
+class ZoomProvider:
     name = ZOOM
 
     def __init__(
