@@ -32,3 +32,14 @@ def test_api_errors_follow_accept_language(client):
     indonesian = client.get("/api/v1/units/9999/", HTTP_ACCEPT_LANGUAGE="id")
     assert english.status_code == indonesian.status_code == 404
     assert english.json()["detail"] != indonesian.json()["detail"]
+
+
+def test_home_offers_each_online_service_with_its_page(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    for path, title in [
+        ("/pustaka/", "Katalog perpustakaan"),
+        ("/unit/", "Front office"),
+        ("/konsultasi/baru/", "Konsultasi online"),
+        ("/pengaduan/", "Survei kepuasan dan pengaduan"),
+    ]:
+        assert f'<a href="{path}">{title}</a>' in html

@@ -7,4 +7,15 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Statistical consultation")
 
     def ready(self) -> None:
+        from terpadu.core import slots
+
         from . import personal_data  # noqa: F401 - registers the export of a person's consultations
+
+        slots.register(
+            "home.services",
+            slots.service_tile(
+                "consultation:new",
+                _("Online consultation"),
+                _("Knowledge base and chat with a statistician."),
+            ),
+        )

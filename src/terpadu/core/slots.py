@@ -9,6 +9,8 @@ in its `AppConfig.ready()`. A slot with no renderer renders nothing.
 from collections.abc import Callable
 from typing import Any
 
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -26,3 +28,14 @@ def register(name: str, renderer: Renderer) -> None:
 def render(name: str, request, obj) -> SafeString:
     parts = [conditional_escape(renderer(request, obj) or "") for renderer in _renderers.get(name, [])]
     return mark_safe("".join(parts))  # noqa: S308 - every part was escaped or already safe
+
+
+def service_tile(url_name: str, title, text) -> Renderer:
+    """A renderer for the home page's `home.services` slot: one card naming a service and its page."""
+
+    def render_tile(request, obj) -> str:
+        return render_to_string(
+            "includes/service_tile.html", {"url": reverse(url_name), "title": title, "text": text}, request
+        )
+
+    return render_tile

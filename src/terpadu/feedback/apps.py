@@ -8,7 +8,15 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Satisfaction survey and complaints")
 
     def ready(self) -> None:
+        from terpadu.core import slots as core_slots
+
         from . import receivers, slots
 
         receivers.connect()
         slots.register_all()
+        core_slots.register(
+            "home.services",
+            core_slots.service_tile(
+                "feedback:complaints", _("Feedback and complaints"), _("Rate a service and file a complaint.")
+            ),
+        )

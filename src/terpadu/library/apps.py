@@ -15,3 +15,11 @@ class LibraryConfig(AppConfig):
 
         # The front office's guest book may show, per visit, what the visitor read here.
         slots.register("frontdesk.visit", visit_slot)
+        slots.register(
+            "home.services",
+            slots.service_tile(
+                "library:search",
+                _("Library catalogue"),
+                _("Search publications, read softcopies, download watermarked PDFs."),
+            ),
+        )
