@@ -614,8 +614,15 @@ def import_progress(request, code: str, pk: int):
 
 def visit_slot(request, visit) -> str:
     """The items a visitor read, for the front office's `frontdesk.visit` slot (librarians only)."""
+    if visit is None or request is None:
+        return ""
+    # The guest book renders this once per row: the librarian's units are read once per request.
     user = getattr(request, "user", None)
-    if visit is None or not staff_units(user, services.LIBRARIAN).filter(pk=visit.unit_id).exists():
+    cached = getattr(request, "_librarian_units", None)
+    if cached is None or cached[0] != getattr(user, "pk", None):
+        unit_ids = set(staff_units(user, services.LIBRARIAN).values_list("pk", flat=True))
+        request._librarian_units = cached = (getattr(user, "pk", None), unit_ids)
+    if visit.unit_id not in cached[1]:
         return ""
     titles = list(
         ReadingLog.objects.filter(visit=visit)

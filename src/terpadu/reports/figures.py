@@ -398,7 +398,7 @@ def _build_sources() -> None:
                     start="created_at",
                     end="first_response_at",
                 ),
-                Metric("clocked", _("Measured against 3 working days"), where=Q(standard_met__isnull=False)),
+                Metric("clocked", _("Measured against the standard"), where=Q(standard_met__isnull=False)),
                 Metric("within_standard", _("Answered within the standard"), where=Q(standard_met=True)),
                 Metric("closed", _("Closed"), where=Q(closed_at__isnull=False)),
                 Metric("auto_closed", _("Closed for no response"), where=Q(close_reason="no_response")),

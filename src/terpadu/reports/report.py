@@ -213,7 +213,7 @@ class Builder:
                 _("Met the 10-minute standard"),
                 _("Read online"),
                 _("Consultations"),
-                _("Answered within 3 working days"),
+                _("Answered within the standard"),
                 _("Survey responses"),
                 _("IKM score"),
                 _("Grade"),
@@ -546,7 +546,7 @@ class Builder:
         columns = [
             _("Consultations"),
             _("Average first response (hours)"),
-            _("Answered within 3 working days"),
+            _("Answered within the standard"),
             _("Closed"),
             _("Closed for no response"),
         ]
@@ -582,7 +582,7 @@ class Builder:
                 _("Consultations"),
                 count_cell(everything.get("consultations.consultations"), everything.link("consultations")),
             ),
-            (_("Answered within 3 working days"), self._consultation_cells(everything)[2]),
+            (_("Answered within the standard"), self._consultation_cells(everything)[2]),
             (_("Closed for no response"), self._consultation_cells(everything)[4]),
         ]
         return Section("consultation", _("Statistical consultation"), [per_period, by_channel], headline)
